@@ -1,0 +1,84 @@
+"""Named personas and logged-in clients, made through the real actions (STYLE.md: no rows behind their back)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vigil.accounts.actions import do_create_team, do_create_user
+from vigil.accounts.middleware import start_session_clock
+from vigil.accounts.models import Role, Team, User
+
+PASSWORD = "correct horse battery staple vigil"
+
+
+def make_user(username: str, role: Role, teams: list[Team] | None = None, *, with_device: bool = True) -> User:
+    user = do_create_user(username=username, password=PASSWORD, role=role, teams=teams or [])
+    if with_device:
+        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    return user
+
+
+def totp_code(device: TOTPDevice, step_offset: int = 0) -> str:
+    """The code an authenticator app would show now (or `step_offset` steps away)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + step_offset * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def login_as(client: Client, user: User) -> Client:
+    """A session that has passed both factors, without replaying the login pages (tests of those pages do)."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    now = int(time.time())
+    session["vigil_login_at"] = now
+    session["vigil_last_seen"] = now
+    session["vigil_epoch"] = user.session_epoch
+    session.save()
+    return client
+
+
+@pytest.fixture
+def team(db: None) -> Team:
+    return do_create_team(name="North")
+
+
+@pytest.fixture
+def other_team(db: None) -> Team:
+    return do_create_team(name="South")
+
+
+@pytest.fixture
+def coordinator(db: None, team: Team) -> User:
+    return make_user("coordinator", Role.COORDINATOR, [team])
+
+
+@pytest.fixture
+def caseworker(db: None, team: Team) -> User:
+    return make_user("caseworker", Role.CASEWORKER, [team])
+
+
+@pytest.fixture
+def colleague(db: None, team: Team) -> User:
+    return make_user("colleague", Role.DOCUMENTER, [team])
+
+
+@pytest.fixture
+def outsider(db: None, other_team: Team) -> User:
+    return make_user("outsider", Role.CASEWORKER, [other_team])
+
+
+@pytest.fixture
+def viewer(db: None, team: Team) -> User:
+    return make_user("viewer", Role.VIEWER, [team], with_device=False)
+
+
+__all__ = ["PASSWORD", "login_as", "make_user", "start_session_clock", "totp_code"]
