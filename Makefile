@@ -49,6 +49,7 @@ lint: install ## Formatting, lint, types, migrations and translation catalogues
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy vigil bench scripts
+	$(BIN)/bandit -q -c pyproject.toml -r vigil scripts
 	VIGIL_DATA_DIR=$$(mktemp -d) $(BIN)/vigil manage makemigrations --check --dry-run
 	$(BIN)/python scripts/check_messages.py
 

@@ -127,7 +127,7 @@ def record_logout(*, user: User, request: HttpRequest) -> None:
     record_event(actor_id=user.pk, action="auth.logout", object_type="user", object_id=user.pk, request=request)
 
 
-API_TOKEN_PREFIX = "vgl_"  # noqa: S105 - a public marker, not a secret
+API_TOKEN_PREFIX = "vgl_"  # noqa: S105  # nosec B105 - a public marker, not a secret
 
 
 def hash_api_token(token: str) -> str:
@@ -158,3 +158,10 @@ def user_for_api_token(token: str) -> User | None:
     if api_token is None or not api_token.user.is_active:
         return None
     return api_token.user
+
+
+@transaction.atomic
+def do_revoke_api_tokens(*, user: User, actor: User | None = None) -> int:
+    count = ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
+    record_event(actor_id=(actor or user).pk, action="api_token.revoke", object_type="user", object_id=user.pk)
+    return count

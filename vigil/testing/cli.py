@@ -17,7 +17,9 @@ def run_vigil(
     *args: str, data_dir: Path, env: Mapping[str, str] | None = None, stdin: str | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     environ = {
-        key: value for key, value in os.environ.items() if not key.startswith("VIGIL_") and key != "DATABASE_URL"
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("VIGIL_") and key not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environ.update({"VIGIL_DATA_DIR": str(data_dir), "VIGIL_DEBUG": "true", "VIGIL_CHEAP_KDF_FOR_TESTS": "true"})
     if os.environ.get("VIGIL_TEST_DATABASE_URL"):

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vigil.audit.details import (
+    DetailsUnreadableError,
+    generate_details_key,
+    open_details,
+    seal_details,
+)
+
+KEY = generate_details_key()
+json_values = st.one_of(st.text(max_size=50), st.integers(), st.booleans(), st.none())
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=20), json_values, min_size=1, max_size=5), st.integers(0, 10**9))
+def test_sealed_details_read_back_exactly(details: dict[str, object], index: int) -> None:
+    assert open_details(seal_details(details, index, KEY.public_key()), index, KEY) == details
+
+
+def test_sealed_details_hide_what_was_looked_up() -> None:
+    blob = seal_details({"searched": "+79281234567", "person": "Магомед"}, 3, KEY.public_key())
+    assert b"79281234567" not in blob
+    assert "Магомед".encode() not in blob
+
+
+def test_details_moved_to_another_entry_are_refused() -> None:
+    blob = seal_details({"field": "name"}, 7, KEY.public_key())
+    with pytest.raises(DetailsUnreadableError):
+        open_details(blob, 8, KEY)
+
+
+@given(st.integers(min_value=8, max_value=8 * 60))
+def test_any_flipped_bit_is_detected(bit: int) -> None:
+    blob = bytearray(seal_details({"field": "phone"}, 1, KEY.public_key()))
+    position = 8 + bit % ((len(blob) - 1) * 8)
+    blob[position // 8] ^= 1 << (position % 8)
+    with pytest.raises(DetailsUnreadableError):
+        open_details(bytes(blob), 1, KEY)
+
+
+def test_sealed_details_cannot_be_read_without_the_private_key() -> None:
+    blob = seal_details({"field": "name"}, 1, KEY.public_key())
+    with pytest.raises(DetailsUnreadableError):
+        open_details(blob, 1, None)
+    with pytest.raises(DetailsUnreadableError):
+        open_details(blob, 1, generate_details_key())
+
+
+def test_no_details_make_an_empty_blob() -> None:
+    assert seal_details({}, 1, KEY.public_key()) == b""
+    assert open_details(b"", 1, None) == {}
