@@ -1,0 +1,1 @@
+"""Tests of the reference data and its matchers."""
