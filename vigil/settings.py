@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "vigil.core",
     "vigil.accounts",
     "vigil.audit",
+    "vigil.vault",
+    "vigil.incidents",
+    "vigil.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "vigil.vault.middleware.VaultMiddleware",
 ]
 
 ROOT_URLCONF = "vigil.urls"

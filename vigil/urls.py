@@ -6,6 +6,9 @@ from vigil.api.api import api
 urlpatterns = [
     path("", include("vigil.core.urls")),
     path("accounts/", include("vigil.accounts.urls")),
+    path("vault/", include("vigil.vault.urls")),
+    path("monitoring/", include("vigil.monitoring.urls")),
+    path("incidents/", include("vigil.incidents.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
 ]

@@ -14,6 +14,9 @@ from ninja.security import HttpBearer, SessionAuth
 from vigil.accounts.access import verified_user
 from vigil.accounts.actions import user_for_api_token
 from vigil.accounts.models import User
+from vigil.incidents.api import router as incidents_router
+from vigil.monitoring.api import router as monitoring_router
+from vigil.vault import api as vault_api
 
 
 class VerifiedSessionAuth(SessionAuth):
@@ -39,6 +42,9 @@ api = NinjaAPI(
     auth=[TokenAuth(), VerifiedSessionAuth()],
     urls_namespace="api",
 )
+vault_api.install(api)
+api.add_router("/monitoring/", monitoring_router)
+api.add_router("/", incidents_router)
 
 
 class MeOut(Schema):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,13 +17,11 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from vigil.audit.details import PLAIN_FORMAT, canonical_json, seal_details
+from vigil.audit.details_keys import current_public_key
 from vigil.audit.entry_codec import AuditRecord, encode_entry
 from vigil.audit.merkle import leaf_hash
 from vigil.audit.models import AuditEntry, AuditLogState
-
-# Details are stored behind a one-byte format marker so that sealed details can be introduced without rewriting
-# history: 0x00 is canonical JSON holding no sealed value (the log never stores what it protects).
-PLAIN_DETAILS = b"\x00"
 
 
 class AuditWriteError(RuntimeError):
@@ -43,10 +40,14 @@ def session_reference(request: HttpRequest | None) -> str:
     return digest.hexdigest()[:32]
 
 
-def _encode_details(details: Mapping[str, Any] | None) -> bytes:
+def _encode_details(details: Mapping[str, Any] | None, index: int) -> bytes:
+    """Details are sealed to the vault's audit-details key once the instance has a vault (before it, only plain)."""
     if not details:
         return b""
-    return PLAIN_DETAILS + json.dumps(details, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    public_key = current_public_key()
+    if public_key is None:
+        return bytes([PLAIN_FORMAT]) + canonical_json(details)
+    return seal_details(details, index, public_key)
 
 
 def record_event(
@@ -60,10 +61,10 @@ def record_event(
     request: HttpRequest | None = None,
 ) -> AuditEntry:
     """Append one entry to the audit log inside the current transaction and return it."""
-    details_blob = _encode_details(details)
     try:
         with transaction.atomic():
             state, _ = AuditLogState.objects.select_for_update().get_or_create(pk=1)
+            details_blob = _encode_details(details, state.size)
             record = AuditRecord(
                 index=state.size,
                 time=timezone.now(),

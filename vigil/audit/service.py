@@ -7,6 +7,7 @@ steals it can sign new heads, but cannot make heads already exported match a rew
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +16,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 
-from vigil.audit.actions import record_from_row
+from vigil.audit.actions import record_event, record_from_row
+from vigil.audit.details import DetailsUnreadableError, open_details
+from vigil.audit.details_keys import current_private_key
 from vigil.audit.entry_codec import encode_entry
 from vigil.audit.merkle import root_from_leaf_hashes
 from vigil.audit.models import AuditEntry
@@ -113,3 +116,19 @@ def verify_stored_log(against: str | None = None) -> VerificationReport:
 def current_root() -> tuple[int, bytes]:
     hashes = list(_leaf_hashes_in_index_order())
     return len(hashes), root_from_leaf_hashes(hashes)
+
+
+def readable_entries(vault_key: bytes, last: int) -> Iterator[str]:
+    """The newest `last` entries as lines, oldest first, with their details opened (an audited read itself)."""
+    private_key = current_private_key(vault_key)
+    newest = list(AuditEntry.objects.order_by("-index")[:last])
+    record_event(actor_id=None, action="audit.read_details", object_type="audit", fields=["details"])
+    for entry in reversed(newest):
+        try:
+            details = json.dumps(open_details(bytes(entry.details), entry.index, private_key), ensure_ascii=False)
+        except DetailsUnreadableError as error:
+            details = f"({error})"
+        yield (
+            f"#{entry.index} {entry.time.isoformat()} actor={entry.actor_id} {entry.action} "
+            f"{entry.object_type}:{entry.object_id} fields={','.join(entry.fields)} {details}"
+        )

@@ -61,7 +61,76 @@ def create_demo_accounts() -> list[DemoAccount]:
             user.teams.set([teams[name] for name in team_names])
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
         accounts.append(DemoAccount(username, role, password, base64.b32encode(device.bin_key).decode()))
+    create_demo_incidents()
     return accounts
+
+
+# Invented incidents (no real event, person or place detail) for the documentation pages: (title, summary, place,
+# start, verification, [(act type, perpetrator, articles)], source label).
+DEMO_INCIDENTS = (
+    (
+        "Detention after a staged date (invented example)",
+        "An invented example: a man is detained after a date arranged through a fake profile; his phone is searched.",
+        "RU/makhachkala",
+        "2025-03",
+        "V1",
+        [
+            ("staged_date", "centre_e", []),
+            ("forced_phone_unlock", "police", []),
+            ("administrative_arrest", "court", ["KoAP 19.3"]),
+        ],
+        "Lawyer (invented)",
+    ),
+    (
+        "Round-up at a café (invented example)",
+        "An invented example: about forty men are taken to a police station; threats of outing.",
+        "RU-CE",
+        "~2024",
+        "V0",
+        [("deprivation_of_liberty", "chechen_police_units", []), ("outing_threat", "chechen_police_units", [])],
+        "Telegram channel (invented)",
+    ),
+)
+
+
+def create_demo_incidents() -> None:
+    """Two invented incidents for the North Caucasus team, made through the real actions (pseudonyms only)."""
+    from vigil.incidents.actions import (
+        PerpetratorInput,
+        do_add_act,
+        do_add_source,
+        do_create_incident,
+        do_create_person,
+    )
+
+    author = User.objects.filter(username="documenter").first()
+    team = author.teams.filter(name="North Caucasus").first() if author else None
+    if author is None or team is None:
+        return
+    for title, summary, place, start, verification, acts, source in DEMO_INCIDENTS:
+        incident = do_create_incident(
+            actor=author,
+            team=team,
+            values={"title": title, "summary": summary, "place": place, "start": start, "verification": verification},
+        )
+        victim = do_create_person(actor=author, team=team, values={"pseudonym": f"Victim {incident.pk} (invented)"})
+        for act_type, perpetrator, articles in acts:
+            do_add_act(
+                actor=author,
+                incident=incident,
+                values={"act_type": act_type, "start": start, "place": place, "articles": articles},
+                victim=victim,
+                perpetrators=[PerpetratorInput(perpetrator)],
+            )
+        do_add_source(
+            actor=author,
+            incident=incident,
+            values={
+                "source_type": "lawyer" if "Lawyer" in source else "telegram_channel",
+                "label": source,
+                "reliability": "C",
+            },
+        )
 
 
 def write_credentials(accounts: list[DemoAccount], extra_lines: list[str]) -> str:

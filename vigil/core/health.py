@@ -79,7 +79,46 @@ def run_checks() -> Iterator[Check]:
         else "Debug mode is on: never use it with real data (unset VIGIL_DEBUG).",
     )
     if not pending:
+        yield from _vault_checks()
         yield from _audit_checks()
+
+
+def _vault_checks() -> Iterator[Check]:
+    from vigil.vault.files import check_files
+    from vigil.vault.keys import get_vault, vault_exists
+    from vigil.vault.wrapping import KdfParams
+
+    if not vault_exists():
+        yield Check(False, "The instance has no vault. Create it with 'vigil init' on a fresh data directory.")
+        return
+    vault = get_vault()
+    params = KdfParams.from_dict(vault.kdf)
+    yield Check(
+        params.meets_floor or bool(settings.VIGIL_CHEAP_KDF_FOR_TESTS),
+        f"Passphrases are stretched with Argon2id using {params.memory_kib // 1024} MiB."
+        if params.meets_floor
+        else f"Passphrases are stretched with only {params.memory_kib // 1024} MiB; add a new passphrase to upgrade.",
+    )
+    kinds = {wrap.get("kind") for wrap in vault.wraps}
+    yield Check(
+        "passphrase" in kinds or "shares" in kinds,
+        "The vault can be unsealed with a passphrase or shares."
+        if "passphrase" in kinds or "shares" in kinds
+        else "No passphrase can unseal the vault (destroyed under duress?): restore access with the recovery key.",
+    )
+    report = check_files()
+    yield Check(
+        not report.missing,
+        "Every record's file is in the encrypted store."
+        if not report.missing
+        else f"{len(report.missing)} record(s) point to files missing from the store; see 'vigil vault check-files'.",
+    )
+    yield Check(
+        not report.orphans,
+        "The encrypted store holds no file without a record."
+        if not report.orphans
+        else f"{len(report.orphans)} stored file(s) belong to no record; see 'vigil vault check-files'.",
+    )
 
 
 def _audit_checks() -> Iterator[Check]:

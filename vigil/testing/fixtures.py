@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import pytest
 from django.test import Client
@@ -81,4 +82,30 @@ def viewer(db: None, team: Team) -> User:
     return make_user("viewer", Role.VIEWER, [team], with_device=False)
 
 
-__all__ = ["PASSWORD", "login_as", "make_user", "start_session_clock", "totp_code"]
+VAULT_PASSPHRASE = "a vault passphrase only the operator knows"
+
+
+@pytest.fixture
+def vault(db: None) -> Iterator[str]:
+    """A sealed vault created by the real action; yields its recovery key. The process is sealed afterwards."""
+    from vigil.vault import state
+    from vigil.vault.actions import do_create_vault
+
+    created = do_create_vault(passphrase=VAULT_PASSPHRASE)
+    yield created.recovery_key
+    state.seal_process()
+
+
+@pytest.fixture
+def unsealed_vault(vault: str) -> Iterator[str]:
+    """The vault unsealed in this process with the operator passphrase; yields the recovery key."""
+    from vigil.vault import state
+    from vigil.vault.actions import do_unseal
+    from vigil.vault.keys import Credential
+
+    do_unseal(credential=Credential("passphrase", secret=VAULT_PASSPHRASE))
+    yield vault
+    state.seal_process()
+
+
+__all__ = ["PASSWORD", "VAULT_PASSPHRASE", "login_as", "make_user", "start_session_clock", "totp_code"]

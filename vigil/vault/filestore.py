@@ -354,6 +354,14 @@ class EncryptedFileStore:
                 self._destroy(path)
         return len(leftovers)
 
+    def header_key_id(self, address: str) -> bytes:
+        """The id of the data key that encrypts this file's header (no key needed), e.g. to find files to rekey."""
+        with self._open(address) as source:
+            prefix = source.read(_PREFIX_SIZE + 1 + 4)
+        if len(prefix) != _PREFIX_SIZE + 5 or prefix[:4] != MAGIC:
+            raise TamperedError("The stored file is damaged: its header is not valid.")
+        return prefix[_PREFIX_SIZE + 1 :]
+
     def rewrap(self, address: str, new_keyring: Keyring) -> None:
         """Re-encrypt a file's key under ``new_keyring``'s current key (header only).
 

@@ -52,3 +52,25 @@ def test_sealed_details_cannot_be_read_without_the_private_key() -> None:
 def test_no_details_make_an_empty_blob() -> None:
     assert seal_details({}, 1, KEY.public_key()) == b""
     assert open_details(b"", 1, None) == {}
+
+
+@pytest.mark.django_db
+def test_once_the_vault_exists_details_are_sealed_and_show_reads_them(
+    unsealed_vault: object, capsys: pytest.CaptureFixture[str], tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from vigil.audit.actions import record_event
+    from vigil.audit.models import AuditEntry
+    from vigil.testing.fixtures import VAULT_PASSPHRASE
+
+    entry = record_event(actor_id=1, action="person.search", details={"query": "+79281234567"})
+    stored = bytes(AuditEntry.objects.get(pk=entry.pk).details)
+    assert stored[0] == 0x01
+    assert b"79281234567" not in stored
+    passphrase_file = Path(str(tmp_path)) / "passphrase"
+    passphrase_file.write_text(VAULT_PASSPHRASE)
+    call_command("audit", "show", "--last", "5", "--passphrase-file", str(passphrase_file))
+    assert "+79281234567" in capsys.readouterr().out

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigil.core import demo, instance, provisioning
+from vigil.vault import provisioning as vault_provisioning
 
 
 class Command(BaseCommand):
@@ -36,5 +37,14 @@ class Command(BaseCommand):
         except instance.InstanceError as error:
             raise CommandError(str(error)) from None
         accounts = demo.create_demo_accounts()
+        passphrase = vault_provisioning.generated_passphrase()
+        recovery_key = vault_provisioning.create_vault(passphrase)
         instance.write_marker({"demo": "yes"})
-        demo.write_credentials(accounts, [])
+        demo.write_credentials(
+            accounts,
+            [
+                "",
+                f"Vault passphrase: {passphrase}   (recovery key: {recovery_key})",
+                "The server starts sealed: log in as coordinator, open /vault/unseal/ and enter the vault passphrase.",
+            ],
+        )

@@ -14,6 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
         parser.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
         parser.add_argument("--threads", type=int, default=8, help="Worker threads (default 8).")
+        parser.add_argument(
+            "--unseal-passphrase-file",
+            metavar="FILE",
+            help="Unseal the vault at start with the passphrase in FILE (for automation; see the README for the risk).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not instance.is_initialised():
@@ -23,6 +28,10 @@ class Command(BaseCommand):
         except instance.InstanceError as error:
             raise CommandError(str(error).replace("; nothing was changed", "")) from None
         from waitress import serve
+
+        from vigil.vault.server import prepare_server
+
+        prepare_server(options["unseal_passphrase_file"])
 
         from vigil.wsgi import application
 

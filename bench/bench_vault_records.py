@@ -1,0 +1,112 @@
+"""Cost of sealed fields through the ORM on SQLite (not a test; targets: write <= 1.5x, read a page <= 1.3x).
+
+Writes 10,000 records with four text fields (name, phone, handle, testimony) once as plain `CharField`/`TextField`
+and once as `SealedTextField`, each record saved on its own inside one transaction as an action would; then reads
+pages of 100 records and touches all four fields of each (decrypting them). Prints both times and the ratios,
+measured in this one run (best of `VIGIL_BENCH_REPEAT` runs, default 3). Throw-away models in a temporary database.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+
+os.environ["VIGIL_DATA_DIR"] = tempfile.mkdtemp(prefix="vigil-bench-")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection, models, transaction  # noqa: E402
+
+from vigil.vault import state  # noqa: E402
+from vigil.vault.aead import Keyring  # noqa: E402
+from vigil.vault.fields import SealedTextField  # noqa: E402
+
+RECORDS = int(os.environ.get("VIGIL_BENCH_RECORDS", "10000"))
+PAGE = 100
+REPEAT = int(os.environ.get("VIGIL_BENCH_REPEAT", "3"))
+
+
+class PlainRecord(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=200)
+    handle = models.CharField(max_length=200)
+    testimony = models.TextField()
+
+    class Meta:
+        app_label = "vault"
+        db_table = "bench_plain_record"
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class SealedRecord(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    name = SealedTextField()
+    phone = SealedTextField()
+    handle = SealedTextField()
+    testimony = SealedTextField()
+
+    class Meta:
+        app_label = "vault"
+        db_table = "bench_sealed_record"
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+def values(i: int) -> dict[str, str]:
+    return {
+        "name": f"Магомед Исмаилов {i}",
+        "phone": f"+7928{i:07d}",
+        "handle": f"user_{i}",
+        "testimony": "Его задержали у дома и увезли в отдел полиции; родственникам ничего не сказали. " * 3,
+    }
+
+
+def write(model: type[models.Model]) -> float:
+    model._default_manager.all().delete()
+    start = time.perf_counter()
+    with transaction.atomic():
+        for i in range(RECORDS):
+            model._default_manager.create(**values(i))
+    return time.perf_counter() - start
+
+
+def read_pages(model: type[models.Model]) -> float:
+    pages = RECORDS // PAGE
+    start = time.perf_counter()
+    for page in range(pages):
+        for record in model._default_manager.order_by("id")[page * PAGE : (page + 1) * PAGE]:
+            _ = (record.name, record.phone, record.handle, record.testimony)  # type: ignore[attr-defined]
+    return (time.perf_counter() - start) / pages
+
+
+def best(measure: Callable[[type[models.Model]], float], model: type[models.Model]) -> float:
+    return min(measure(model) for _ in range(REPEAT))
+
+
+def main() -> None:
+    with connection.schema_editor() as editor:
+        editor.create_model(PlainRecord)
+        editor.create_model(SealedRecord)
+    state.install(os.urandom(32), Keyring.generate(), epoch=0, keyring_version=1)
+    plain_write, sealed_write = best(write, PlainRecord), best(write, SealedRecord)
+    plain_read, sealed_read = best(read_pages, PlainRecord), best(read_pages, SealedRecord)
+    write_ratio, read_ratio = sealed_write / plain_write, sealed_read / plain_read
+    print(f"write {RECORDS} records x 4 fields: plain {plain_write:.2f} s, sealed {sealed_write:.2f} s")
+    print(f"  ratio {write_ratio:.2f} (target <= 1.5) {'ok' if write_ratio <= 1.5 else 'OVER'}")
+    print(f"read+decrypt a page of {PAGE}: plain {plain_read * 1000:.2f} ms, sealed {sealed_read * 1000:.2f} ms")
+    print(f"  ratio {read_ratio:.2f} (target <= 1.3) {'ok' if read_ratio <= 1.3 else 'OVER'}")
+    state.seal_process()
+
+
+if __name__ == "__main__":
+    main()
