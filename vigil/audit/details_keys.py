@@ -1,4 +1,4 @@
-"""Where the audit-details key pair lives: the public half in the vault row, the private half sealed under the vault key.
+"""Where the audit-details key pair lives: the public half in the vault row, the private half under the vault key.
 
 Threat: "who looked at whom" read from a seized database. Invariant: the private key that opens audit details is
 stored only encrypted under the vault key (AES-256-GCM with a key derived for this purpose alone), so it is readable

@@ -11,9 +11,12 @@ Threats addressed:
   encrypt more than about 2**32 messages under random 96-bit nonces. Design: every
   message gets a fresh random 192-bit salt. Its first 96 bits select a one-time AES key
   via HKDF-Expand(PRK of the data key, info || salt[:12]) and its last 96 bits are the
-  GCM nonce (the shape of XAES-256-GCM, with HKDF in place of CMAC). Each derived key
-  encrypts one message, so GCM's per-key limits never come into play; a repeat needs
-  all 192 bits to collide, which after 2**48 messages has probability about 2**-97.
+  GCM nonce (the shape of XAES-256-GCM, with HKDF in place of CMAC). A derived key
+  encrypts one message, or the handful of sealed fields saved together for one record
+  (which share the first 96 bits and each draw their own random 96-bit nonce), so GCM's
+  per-key limits never come into play; a repeat needs 96 random bits to collide under
+  one derived key of a few messages, or all 192 bits across records, which after 2**48
+  messages has probability about 2**-97.
   ``MESSAGE_LIMIT`` (2**48) is therefore a conservative cap, enforced per process by
   ``Keyring``, which then refuses to encrypt until the key is rotated.
 
@@ -58,12 +61,14 @@ _MESSAGE_INFO = b"vigil/data-key/message/v1"
 _KEYRING_INFO = b"vigil/keyring/v1"
 _KEYRING_MAGIC = b"VKR\x01"
 _KEYRING_NONCE_SIZE = 12
+_CIPHER_CACHE_SIZE = 2048
+DERIVATION_SIZE = 12
 
 
 class DataKey:
     """A 32-byte data-encryption key and the 4-byte id that names it in ciphertexts."""
 
-    __slots__ = ("_key_id", "_prk", "_secret")
+    __slots__ = ("_ciphers", "_key_id", "_prk", "_secret")
 
     def __init__(self, key_id: bytes, secret: bytes | bytearray) -> None:
         if len(key_id) != KEY_ID_SIZE:
@@ -74,6 +79,9 @@ class DataKey:
         self._secret = bytearray(secret)
         # HKDF-Extract is done once here; each message only pays for HKDF-Expand.
         self._prk = bytearray(hmac.digest(_EXTRACT_SALT, self._secret, "sha256"))
+        # Derived ciphers by derivation salt: the sealed fields of one record share a salt, so reading a record
+        # derives its key once. Bounded, and emptied by `clear()`.
+        self._ciphers: dict[bytes, AESGCM] = {}
 
     @classmethod
     def generate(cls) -> "DataKey":
@@ -96,13 +104,20 @@ class DataKey:
 
     def message_cipher(self, derivation_salt: bytes) -> AESGCM:
         """Return the one-time AES-256-GCM cipher for the message with this salt."""
+        cipher = self._ciphers.get(derivation_salt)
+        if cipher is not None:
+            return cipher
         if self.is_cleared:
             raise SealedError()
-        subkey = hmac.digest(self._prk, _MESSAGE_INFO + derivation_salt + b"\x01", "sha256")
-        return AESGCM(subkey)
+        cipher = AESGCM(hmac.digest(self._prk, _MESSAGE_INFO + derivation_salt + b"\x01", "sha256"))
+        if len(self._ciphers) >= _CIPHER_CACHE_SIZE:
+            self._ciphers.pop(next(iter(self._ciphers)))
+        self._ciphers[derivation_salt] = cipher
+        return cipher
 
     def clear(self) -> None:
         """Overwrite the key material in place (best effort, see module docstring)."""
+        self._ciphers.clear()
         for buffer in (self._secret, self._prk):
             buffer[:] = bytes(len(buffer))
 
@@ -258,13 +273,21 @@ def field_aad(table: str, pk: str, field: str) -> bytes:
     return length_prefixed(b"vigil/field/v1", table.encode(), str(pk).encode(), field.encode())
 
 
-def encrypt_value(keyring: Keyring, plaintext: bytes, aad: bytes) -> bytes:
-    """Encrypt ``plaintext`` under the keyring's current key, binding ``aad``."""
+def encrypt_value(keyring: Keyring, plaintext: bytes, aad: bytes, derivation_salt: bytes | None = None) -> bytes:
+    """Encrypt ``plaintext`` under the keyring's current key, binding ``aad``.
+
+    ``derivation_salt`` (12 random bytes) lets the few values written together for one record share one derived
+    key, each still with its own random 96-bit nonce; by default every value gets a fresh one.
+    """
     key = keyring.take_for_encryption()
-    salt = os.urandom(SALT_SIZE)
+    if derivation_salt is None:
+        derivation_salt = os.urandom(DERIVATION_SIZE)
+    elif len(derivation_salt) != DERIVATION_SIZE:
+        raise ValueError(f"A derivation salt must be {DERIVATION_SIZE} bytes long.")
+    nonce = os.urandom(SALT_SIZE - DERIVATION_SIZE)
     header = bytes((FORMAT_VERSION,)) + key.key_id
-    cipher = key.message_cipher(salt[:12])
-    return header + salt + cipher.encrypt(salt[12:], plaintext, header + aad)
+    cipher = key.message_cipher(derivation_salt)
+    return header + derivation_salt + nonce + cipher.encrypt(nonce, plaintext, header + aad)
 
 
 def decrypt_value(keyring: Keyring, blob: bytes, aad: bytes) -> bytes:
@@ -283,8 +306,8 @@ def decrypt_value(keyring: Keyring, blob: bytes, aad: bytes) -> bytes:
     key = keyring.get(bytes(blob[1:HEADER_SIZE]))
     salt = blob[HEADER_SIZE : HEADER_SIZE + SALT_SIZE]
     try:
-        return key.message_cipher(salt[:12]).decrypt(
-            salt[12:], blob[HEADER_SIZE + SALT_SIZE :], blob[:HEADER_SIZE] + aad
+        return key.message_cipher(salt[:DERIVATION_SIZE]).decrypt(
+            salt[DERIVATION_SIZE:], blob[HEADER_SIZE + SALT_SIZE :], blob[:HEADER_SIZE] + aad
         )
     except InvalidTag:
         raise TamperedError() from None

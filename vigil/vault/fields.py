@@ -19,6 +19,7 @@ Reads are audited by the app's accessors, not here. Limits: `QuerySet.update`, `
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -26,13 +27,14 @@ from django import forms
 from django.db import models
 
 from vigil.vault import state
-from vigil.vault.aead import decrypt_value, encrypt_value, field_aad
+from vigil.vault.aead import DERIVATION_SIZE, decrypt_value, encrypt_value, field_aad
 from vigil.vault.blind_index import blind_index
 from vigil.vault.errors import SealedError, UnknownKeyError
 from vigil.vault.normalise import normalise_handle, normalise_name, normalise_phone
 
 BLOB_TYPES = (bytes, bytearray, memoryview)
 _CACHE = "_vault_plain_"
+_DERIVATION = "_vault_derivation_salt"
 ATTNAME_SUFFIX = "_sealed"
 
 
@@ -148,7 +150,12 @@ class SealedField(models.BinaryField):  # type: ignore[type-arg]
         if raw is None or isinstance(raw, BLOB_TYPES):
             return raw
         keyring = state.current_keyring()
-        blob = encrypt_value(keyring, self.encode(raw), self.aad(model_instance))
+        # The sealed fields of one record share a derived key (each value has its own nonce): reading the record
+        # back then derives one key instead of one per field.
+        derivation = model_instance.__dict__.get(_DERIVATION)
+        if derivation is None:
+            derivation = model_instance.__dict__[_DERIVATION] = os.urandom(DERIVATION_SIZE)
+        blob = encrypt_value(keyring, self.encode(raw), self.aad(model_instance), derivation)
         model_instance.__dict__[self.attname] = blob
         model_instance.__dict__[_CACHE + self.attname] = (blob, raw)
         return blob
