@@ -72,7 +72,7 @@ def fetch(client: Client, endpoint: str, params: dict[str, Any]) -> Any:
 
 @pytest.mark.parametrize("endpoint", [name for name in endpoints() if name in FACTORIES])
 def test_a_member_sees_the_object_and_an_outsider_gets_not_found(
-    endpoint: str, team: Team, caseworker: User, outsider: User
+    endpoint: str, team: Team, caseworker: User, outsider: User, unsealed_vault: str
 ) -> None:
     params = FACTORIES[endpoint](team, caseworker)
     member = fetch(login_as(Client(), caseworker), endpoint, params)

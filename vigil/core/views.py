@@ -4,16 +4,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from vigil.accounts.access import login_and_two_factor_required
-from vigil.accounts.models import DuressAlert, User
+from vigil.accounts.models import User
+from vigil.core.dashboard import dashboard_for
 
 
 @login_and_two_factor_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    alerts = DuressAlert.objects.filter(acknowledged_at=None) if user.is_coordinator and not user.access_revoked else []
     teams = [] if user.access_revoked else list(user.teams.all())
-    return render(request, "core/home.html", {"duress_alerts": alerts, "teams": teams})
+    return render(request, "core/home.html", {"dashboard": dashboard_for(user), "teams": teams})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

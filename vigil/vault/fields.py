@@ -35,6 +35,7 @@ from vigil.vault.normalise import normalise_handle, normalise_name, normalise_ph
 BLOB_TYPES = (bytes, bytearray, memoryview)
 _CACHE = "_vault_plain_"
 _DERIVATION = "_vault_derivation_salt"
+_PK_BYTES = "_vault_pk_bytes"
 ATTNAME_SUFFIX = "_sealed"
 
 
@@ -70,7 +71,7 @@ class SealedField(models.BinaryField):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("editable", True)
-        self._aad_parts: tuple[str, bytes, bytes] | None = None
+        self._aad_parts: tuple[type, bytes, bytes] | None = None
         super().__init__(*args, **kwargs)
 
     def deconstruct(self) -> Any:
@@ -119,16 +120,21 @@ class SealedField(models.BinaryField):  # type: ignore[type-arg]
         raise TypeError(f"Only ciphertext may be written to the sealed column {self.attname}; it was given plaintext.")
 
     def aad(self, instance: models.Model) -> bytes:
-        """`aead.field_aad(table, pk, name)`, with the parts that never change computed once per field."""
+        """`aead.field_aad(table, pk, name)`, with the parts that never change computed once per model and field."""
         parts = self._aad_parts
-        if parts is None or parts[0] != instance._meta.db_table:
-            table = instance._meta.db_table
-            head = field_aad(table, "", self.name)
+        model = type(instance)
+        if parts is None or parts[0] is not model:
+            head = field_aad(instance._meta.db_table, "", self.name)
             prefix = head[: len(head) - 8 - len(self.name.encode())]
             suffix = len(self.name.encode()).to_bytes(4, "big") + self.name.encode()
-            parts = self._aad_parts = (table, prefix, suffix)
-        pk = str(instance.pk).encode()
-        return parts[1] + len(pk).to_bytes(4, "big") + pk + parts[2]
+            parts = self._aad_parts = (model, prefix, suffix)
+        pk = instance.pk
+        known = instance.__dict__.get(_PK_BYTES)
+        if known is None or known[0] != pk:
+            # The sealed fields of one record share the encoded primary key.
+            known = instance.__dict__[_PK_BYTES] = (pk, str(pk).encode())
+        encoded = known[1]
+        return parts[1] + len(encoded).to_bytes(4, "big") + encoded + parts[2]
 
     def plaintext_of(self, instance: models.Model) -> Any:
         """Decrypt (once per blob) and return the value; `SealedError` while sealed, `TamperedError` if moved."""

@@ -81,7 +81,7 @@ def test_an_unknown_page_is_a_plain_not_found() -> None:
 def test_a_crash_shows_a_generic_page_without_details(coordinator: User) -> None:
     client = login_as(Client(raise_request_exception=False), coordinator)
     failure = RuntimeError("secret-local-value")
-    with mock.patch("vigil.core.views.DuressAlert.objects.filter", side_effect=failure):
+    with mock.patch("vigil.core.views.dashboard_for", side_effect=failure):
         response = client.get("/", secure=True)
     assert response.status_code == 500
     assert_hardened(response, "/")
