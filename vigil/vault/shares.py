@@ -17,7 +17,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 
-from Crypto.Protocol.SecretSharing import Shamir
+from Crypto.Protocol.SecretSharing import Shamir  # nosec B413 - pycryptodome (maintained), not the abandoned PyCrypto
 
 from .errors import ChecksumError, KeyTextError, NotEnoughSharesError, WrongKeyError
 from .typable import decode_groups, encode_groups
