@@ -1,0 +1,207 @@
+"""People in a report: victim ages, citizenship and group counts.
+
+An age counts only when it describes a plausible victim: "28-year-old citizen",
+"21-летний Хаоян", "aged 28" — not "43-летний сторож" (the denouncer) or "a
+three-year-old message".  Citizenship comes from "citizen of X", "X citizen",
+"гражданин X" and from a demonym right before a name or a victim noun
+("китаец Сюй ...", "a Kazakh man"); ethnic and regional words are not citizenship.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from vigil.extraction.words import number_regex, parse_number
+
+DATA = Path(__file__).with_name("data") / "people.toml"
+
+
+@dataclass(frozen=True)
+class AgeMention:
+    age: int
+    start: int
+    end: int
+    surface: str
+    name: str | None  # the capitalised word that follows, if any ("Хаоян")
+
+
+@dataclass(frozen=True)
+class CitizenshipMention:
+    country: str  # English country name as exported
+    start: int
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True)
+class CountMention:
+    count: int
+    start: int
+    end: int
+    surface: str
+
+
+@cache
+def _data() -> dict[str, dict[str, list[str]]]:
+    with DATA.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@cache
+def _victim_noun() -> re.Pattern[str]:
+    words = _data()["victim_nouns"]
+    en = "|".join(sorted(words["en"], key=len, reverse=True))
+    ru = "|".join(f"{w}[а-яё]*" for w in sorted(words["ru"], key=len, reverse=True))
+    return re.compile(rf"(?:{en})\b|(?:{ru})", re.I)
+
+
+@cache
+def companion_regex() -> re.Pattern[str]:
+    """A friend or partner of the victim mentioned as a person of their own ("друг Ислама", "his friend")."""
+    words = _data()["companion_nouns"]
+    en = "|".join(words["en"])
+    ru = "|".join(f"{w[:-1]}[а-яё]*" if w.endswith("*") else w for w in words["ru"])
+    return re.compile(rf"\b(?:(?:his|her|their|a)\s+(?:\w+\s+)?(?:{en})\b|(?:самого\s+|самому\s+)?(?:{ru})\b)", re.I)
+
+
+@cache
+def group_word_regex() -> re.Pattern[str]:
+    words = _data()["group_words"]
+    entries = [
+        re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) + r"\b" for w in words["en"] + words["ru"]
+    ]
+    return re.compile(r"\b(?:" + "|".join(entries) + ")", re.I)
+
+
+AGE_EN = re.compile(r"\b(\d{1,2})[- ]year[- ]old\b|\baged\s+(\d{1,2})\b|\bage\s+of\s+(\d{1,2})\b", re.I)
+AGE_RU = re.compile(r"\b(\d{1,2})[- ]?(?:х\s*)?летн[а-яё]*|\bв\s+возрасте\s+(\d{1,2})\s+(?:лет|год)", re.I)
+NEXT_FOUR = re.compile(r"[\s,]*(?:[\w-]+[\s,]+){0,3}[\w-]+")
+NEXT_WORDS = re.compile(r"[\s,]*((?:[\w-]+[\s,]+){0,2}[\w-]+)")
+CAPITALISED = re.compile(r"^[A-ZА-ЯЁ][a-zа-яё]+")
+
+
+def _is_place(word: str) -> bool:
+    from vigil.reference import gazetteer
+
+    return gazetteer.lookup_place(word) is not None
+
+
+def find_ages(text: str) -> list[AgeMention]:
+    found: list[AgeMention] = []
+    for pattern in (AGE_EN, AGE_RU):
+        for match in pattern.finditer(text):
+            age = int(next(g for g in match.groups() if g))
+            if not 10 <= age <= 99:
+                continue
+            prefixed = match.group(0).lower().startswith(("aged", "age of", "в возрасте"))
+            following = NEXT_WORDS.match(text, match.end())
+            tail = following.group(1) if following else ""
+            name = None
+            words = tail.split()
+            for word in (NEXT_FOUR.match(text, match.end()) or following or match).group(0).split()[:4]:
+                clean = word.strip(",.;:")
+                if CAPITALISED.match(clean) and not _victim_noun().match(clean) and not _is_place(clean):
+                    name = clean
+                    break
+            victim = (
+                prefixed
+                or bool(name)
+                or any(
+                    _victim_noun().fullmatch(w.strip(",.;:").lower()) or _victim_noun().match(w.strip(",.;:").lower())
+                    for w in words[:2]
+                )
+            )
+            if victim:
+                found.append(AgeMention(age, match.start(), match.end(), match.group(0), name))
+    for match in NAME_PAREN_AGE.finditer(text):
+        age = int(match.group(2))
+        if 10 <= age <= 99 and not _is_place(match.group(1)):
+            found.append(AgeMention(age, match.start(2), match.end(2), match.group(0), match.group(1)))
+    for match in NAME_COMMA_AGE.finditer(text):
+        name_group = 1 if match.group(1) else 3
+        name, age = match.group(name_group), int(match.group(name_group + 1))
+        if 10 <= age <= 99 and not _is_place(name):
+            start, end = match.span(name_group + 1)
+            found.append(AgeMention(age, start, end, match.group(0), name))
+    return sorted(found, key=lambda a: a.start)
+
+
+# "Ruslan (28)", "Ислам (20 лет)"
+NAME_PAREN_AGE = re.compile(r"\b([A-ZА-ЯЁ][a-zа-яё]+)\s+\((\d{2})(?:\s*(?:лет|год[а]?|years?(?:\s+old)?))?\)")
+# "Ali, 25, and Omar, 31, were detained", "Ислам, 28 лет, ...": a name followed by an age.
+NAME_COMMA_AGE = re.compile(
+    r"\b([A-Z][a-z]+),\s+(\d{2})(?=[,.;)]|\s+and\b)|\b([А-ЯЁ][а-яё]+),\s+(\d{2})\s+(?:лет|год[а]?)\b"
+)
+
+
+CITIZEN_EN = re.compile(r"\bcitizens?\s+of\s+(?:the\s+)?", re.I)
+CITIZEN_EN_AFTER = re.compile(r"\s+(?:citizens?|nationals?|passport\s+holders?)\b", re.I)
+CITIZEN_WORD = re.compile(r"citizen|national|граждан|подданн", re.I)
+CITIZEN_RU = re.compile(r"\b(?:граждан[а-яё]*|подданн[а-яё]*)\s+", re.I)
+
+
+def find_citizenship(text: str) -> list[CitizenshipMention]:
+    """Countries of citizenship mentioned for people in ``text``."""
+    from vigil.reference import gazetteer
+
+    found: list[CitizenshipMention] = []
+    for pattern in (CITIZEN_EN, CITIZEN_RU):
+        for match in pattern.finditer(text):
+            window = text[match.end() : match.end() + 40]
+            mentions = [m for m in gazetteer.find_places(window) if m.start == 0]
+            if mentions and mentions[0].place.kind == "country":
+                place = mentions[0].place
+                found.append(
+                    CitizenshipMention(
+                        gazetteer.export_region_name(place),
+                        match.start(),
+                        match.end() + mentions[0].end,
+                        text[match.start() : match.end() + mentions[0].end],
+                    )
+                )
+    for place, start, end in gazetteer.find_demonyms(text):
+        after = text[end : end + 40]
+        explicit = CITIZEN_EN_AFTER.match(after)
+        if place.code in ("RU",) and not explicit:
+            continue  # "Russian" describes almost everyone in these reports
+        following = NEXT_WORDS.match(after)
+        words = following.group(1).split()[:2] if following else []
+        near_person = (
+            explicit
+            or CITIZEN_WORD.search(text[start:end])
+            or any(CAPITALISED.match(w) or _victim_noun().match(w.lower()) for w in words[:1])
+        )
+        if near_person:
+            stop = end + (explicit.end() if explicit else 0)
+            found.append(CitizenshipMention(gazetteer.export_region_name(place), start, stop, text[start:stop]))
+    unique: list[CitizenshipMention] = []
+    for mention in sorted(found, key=lambda c: (c.start, -c.end)):
+        if not any(mention.start < u.end and u.start < mention.end for u in unique):
+            unique.append(mention)
+    return unique
+
+
+@cache
+def _count_regex() -> re.Pattern[str]:
+    nouns = _data()["victim_nouns"]
+    groups = _data()["group_words"]
+    en = "|".join(w for w in nouns["en"] + groups["en"] if w.endswith(("men", "people", "s")) or w in ("gay", "queer"))
+    ru = "|".join(f"{w.rstrip('*')}[а-яё]*" for w in nouns["ru"] + groups["ru"])
+    return re.compile(
+        rf"\b({number_regex()})\s+(?:[\w-]+\s+)?(?:(?:{en}|gay\s+men|people|persons|individuals|homosexuals)\b|(?:{ru}))",
+        re.I,
+    )
+
+
+def find_counts(text: str) -> list[CountMention]:
+    """Group sizes such as "two men", "трое мужчин", "12 people"."""
+    found = []
+    for match in _count_regex().finditer(text):
+        count = parse_number(match.group(1))
+        if count is not None and 2 <= count <= 500:
+            found.append(CountMention(count, match.start(), match.end(), match.group(0)))
+    return found

@@ -1,0 +1,378 @@
+"""The extraction pipeline: one report text in, draft incidents out.
+
+``extract_report`` is pure: no Django, no database, no network.  Its JSON has
+exactly the fields of ``samples/*.gold.json`` for each incident, plus an
+``evidence`` object (field -> spans with confidence) and a ``confidence`` so a
+reviewer can see why each value was proposed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from vigil.extraction import dates, detention
+from vigil.extraction.analysis import Analysis, analyse
+from vigil.extraction.items import Evidence
+from vigil.extraction.language import detect_language
+from vigil.extraction.segmenting import Plan, _word_clusters, age_owner, citizenship_owner, segment
+
+MAX_CHARS = 200_000
+SUPPORTED = ("ru", "en")
+# Acts that locate an incident: where someone was detained or abused, not where the
+# denouncer lives or where the victim was deported to.
+NOT_LOCATING = frozenset({"denunciation", "deportation_or_expulsion", "discrimination_other"})
+# "житель Дербента", "a resident of Nazran", "from Ingushetia": where a victim lives
+# or comes from, not where the incident happened.
+RESIDENCE = re.compile(
+    r"(?:жител\w*|жительниц\w*|уроженц\w*|уроженк\w*|выходц\w*|\bиз|resident\s+of|native\s+of|\bfrom|\bborn\s+in)\s+$",
+    re.I,
+)
+# "put on a flight to Dushanbe", «выслали в Таджикистан»: where the victim was sent, not where it happened.
+DESTINATION = re.compile(
+    r"(?:flight|flew|deported|expelled|sent|returned|back|moved|fled|escaped|relocated|"
+    r"выслан\w*|выдворен\w*|депортирован\w*|вылетел\w*|улетел\w*|вернул\w*|уехал\w*|бежал\w*|"
+    r"переехал\w*|отправлен\w*)\s+(?:\w+\s+){0,2}(?:to|в|во|на)\s+$",
+    re.I,
+)
+PROSECUTION = frozenset({"criminal_prosecution"})
+GENERIC_FORCES = re.compile(r"силовик|силовых\s+структур|siloviki", re.I)
+COURT_STAGE_PERPS = frozenset({"court", "prosecutor"})
+POLICE_ACTS = frozenset({"arbitrary_detention", "administrative_arrest", "incommunicado_detention"})
+HOME = re.compile(
+    r"(?:жител\w*|жительниц\w*|проживал\w*\s+в|жил[аи]?\s+в(?:\s+(?:городе|селе|поселке))?|"
+    r"resident\s+of|lived\s+in|living\s+in)\s+$",
+    re.I,
+)
+STATE_ACTS_BY_COURT = frozenset({"administrative_arrest"})
+OUTCOME_FROM_ACT = {
+    "administrative_arrest": "administrative_arrest",
+    "deportation_or_expulsion": "deported",
+    "fine": "fined",
+    "criminal_prosecution": "criminal_case_opened",
+    "killing": "killed",
+    "abduction_or_disappearance": "disappeared",
+}
+FINAL_OUTCOMES = frozenset({"released", "deported", "fled_country", "killed", "convicted", "fined"})
+FIELDS = (
+    "city",
+    "region",
+    "country",
+    "date_start",
+    "victims",
+    "victim_ages",
+    "victim_citizenship",
+    "acts",
+    "perpetrators",
+    "legal_articles",
+    "detention_days",
+    "outcome",
+)
+
+
+@dataclass
+class Incident:
+    values: dict[str, Any]
+    evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {name: self.values[name] for name in FIELDS}
+        out["evidence"] = {k: [e.as_dict() for e in v] for k, v in self.evidence.items() if v}
+        scores = [e.confidence for spans in self.evidence.values() for e in spans]
+        out["confidence"] = round(sum(scores) / len(scores), 2) if scores else 0.0
+        return out
+
+
+@dataclass
+class ExtractionResult:
+    language: str
+    reference_date: date | None
+    incidents: list[Incident] = field(default_factory=list)
+    sources_cited: list[str] = field(default_factory=list)
+    source_evidence: list[Evidence] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skipped: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "incidents": [i.as_dict() for i in self.incidents],
+            "sources_cited": list(self.sources_cited),
+            "language": self.language,
+            "reference_date": self.reference_date.isoformat() if self.reference_date else None,
+            "evidence": {"sources_cited": [e.as_dict() for e in self.source_evidence]},
+        }
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        if self.skipped:
+            out["skipped"] = self.skipped
+        return out
+
+
+def extract_report(
+    text: str,
+    reference_date: date | None = None,
+    lang: str | None = None,
+    publisher: str | None = None,
+) -> ExtractionResult:
+    """Extract incidents from one report.
+
+    ``reference_date`` is the report's publication date (relative dates resolve
+    against it); ``lang`` forces "ru" or "en"; ``publisher`` (a URL or outlet
+    name) keeps the report's own outlet out of ``sources_cited``.  Text in any
+    other language yields a result with ``skipped`` set and no incidents.
+    """
+    warnings: list[str] = []
+    if len(text) > MAX_CHARS:
+        warnings.append(f"text of {len(text)} characters was cut to the first {MAX_CHARS}")
+        text = text[:MAX_CHARS]
+    language = lang or detect_language(text)
+    if language not in SUPPORTED:
+        return ExtractionResult(
+            language,
+            reference_date,
+            warnings=warnings,
+            skipped="skipped: the text is not in Russian or English",
+        )
+    analysis = analyse(text, language, reference_date, publisher)
+    result = ExtractionResult(language, reference_date, warnings=warnings)
+    result.sources_cited = [s.name for s in analysis.sources]
+    result.source_evidence = [Evidence(s.start, s.end, s.surface, 0.8 if s.known else 0.6) for s in analysis.sources]
+    result.incidents = [_incident(analysis, plan) for plan in segment(analysis)]
+    return result
+
+
+def _ev(mention: Any, confidence: float | None = None) -> Evidence:
+    score = confidence if confidence is not None else getattr(mention, "confidence", 0.8)
+    return Evidence(mention.start, mention.end, mention.surface, score)
+
+
+def _ordered(mentions: list[Any]) -> tuple[list[str], list[Evidence]]:
+    codes: list[str] = []
+    evidence: list[Evidence] = []
+    for mention in sorted(mentions, key=lambda m: m.start):
+        if mention.code not in codes:
+            codes.append(mention.code)
+            evidence.append(_ev(mention))
+    return codes, evidence
+
+
+def _administrative_charge(analysis: Analysis, mention: Any) -> bool:
+    """ "charged under Article 6.21 of the Code of Administrative Offences" is not a criminal case."""
+    if mention.code not in ("criminal_prosecution", "criminal_case_opened", "convicted"):
+        return False
+    unit = analysis.unit_of(mention.start)
+    cited = [a.code for a in analysis.articles if analysis.unit_of(a.start) == unit]
+    return bool(cited) and all(code.startswith("KoAP") for code in cited)
+
+
+def _mine(analysis: Analysis, plan: Plan, mentions: list[Any], units: set[int] | None = None) -> list[Any]:
+    return [
+        m for m in mentions if plan.keeps(analysis, m.start) and (units is None or analysis.unit_of(m.start) in units)
+    ]
+
+
+def _incident(analysis: Analysis, plan: Plan) -> Incident:
+    acts_found = [m for m in _mine(analysis, plan, analysis.acts) if not _administrative_charge(analysis, m)]
+    act_units = {analysis.unit_of(m.start) for m in acts_found}
+    act_codes, act_ev = _ordered(acts_found)
+    perp_mentions = _mine(analysis, plan, analysis.perpetrators, act_units)
+    if PROSECUTION & {m.code for m in acts_found}:
+        # "Prosecutors had asked for four years": the court and the prosecution of the victim's case
+        # act wherever the report names them.
+        perp_mentions += [m for m in _mine(analysis, plan, analysis.perpetrators) if m.code in COURT_STAGE_PERPS]
+    if any(m.code in ("police", "military") or m.term != m.code for m in perp_mentions):
+        # «силовики» names no agency: with the police or the FSB named, it means them.
+        perp_mentions = [m for m in perp_mentions if not GENERIC_FORCES.match(m.surface)]
+    perps, perp_ev = _ordered(perp_mentions)
+    if "denunciation" in act_codes and not {"private_individual", "family"} & set(perps):
+        perps.append("private_individual")  # a denunciation has a denouncer
+        perp_ev.append(_ev(next(m for m in acts_found if m.code == "denunciation"), 0.6))
+    if set(act_codes) & STATE_ACTS_BY_COURT and "court" not in perps:
+        perps.append("court")  # only a judge can order an administrative arrest
+        perp_ev.append(_ev(next(m for m in acts_found if m.code in STATE_ACTS_BY_COURT), 0.6))
+
+    if not perps and acts_found:
+        # "был задержан" names no agent: detention and arrest are the police's acts.
+        state = next((m for m in acts_found if m.code in POLICE_ACTS), None)
+        perps.append("police" if state else "unknown")
+        perp_ev.append(_ev(state or acts_found[0], 0.4))
+    outcome_mentions = [m for m in _mine(analysis, plan, analysis.outcomes) if not _administrative_charge(analysis, m)]
+    outcomes, outcome_ev = _ordered(outcome_mentions)
+    for mention in acts_found:
+        implied = OUTCOME_FROM_ACT.get(mention.code)
+        if implied and implied not in outcomes and not (implied == "criminal_case_opened" and "convicted" in outcomes):
+            outcomes.append(implied)
+            outcome_ev.append(_ev(mention, 0.6))
+    if FINAL_OUTCOMES & set(outcomes) and "disappeared" in outcomes:
+        index = outcomes.index("disappeared")  # "not heard from" until he was released
+        del outcomes[index], outcome_ev[index]
+    if "unknown" in outcomes and len(outcomes) > 1:
+        index = outcomes.index("unknown")
+        del outcomes[index], outcome_ev[index]
+    if not outcomes:
+        outcomes = ["unknown"]
+
+    article_codes: list[str] = []
+    article_ev: list[Evidence] = []
+    for mention in _mine(analysis, plan, analysis.articles):
+        if mention.code not in article_codes:
+            article_codes.append(mention.code)
+            article_ev.append(_ev(mention, 0.7 if mention.by_description else 0.9))
+
+    values: dict[str, Any] = {
+        "acts": act_codes,
+        "perpetrators": perps,
+        "outcome": outcomes,
+        "legal_articles": article_codes,
+    }
+    evidence: dict[str, list[Evidence]] = {
+        "acts": act_ev,
+        "perpetrators": perp_ev,
+        "outcome": outcome_ev,
+        "legal_articles": article_ev,
+    }
+    _place(analysis, plan, act_units, values, evidence)
+    _date(analysis, plan, act_units, values, evidence)
+    _people(analysis, plan, act_units, values, evidence)
+    duration = detention.detention_days(_mine(analysis, plan, analysis.durations))
+    values["detention_days"] = duration.days if duration else None
+    evidence["detention_days"] = [_ev(duration, 0.6 if duration.approximate else 0.8)] if duration else []
+    return Incident(values, evidence)
+
+
+def _place(
+    analysis: Analysis, plan: Plan, act_units: set[int], values: dict[str, Any], evidence: dict[str, list[Evidence]]
+) -> None:
+    from vigil.reference import gazetteer
+
+    excluded = [(c.start, c.end) for c in analysis.citizenship] + analysis.source_spans
+    excluded += [
+        (m.start, m.end)
+        for m in analysis.places
+        if RESIDENCE.search(analysis.text[max(0, m.start - 16) : m.start])
+        or DESTINATION.search(analysis.text[max(0, m.start - 40) : m.start])
+    ]
+    locating = {analysis.unit_of(m.start) for m in analysis.acts if m.code not in NOT_LOCATING} & act_units
+    candidates = [
+        m for m in _mine(analysis, plan, analysis.places, locating) if not any(s <= m.start < e for s, e in excluded)
+    ]
+    confidence = 0.8
+    if not candidates:
+        counts = Counter(
+            m.place.code
+            for m in analysis.places
+            if m.place.kind != "country" and not any(s <= m.start < e for s, e in excluded)
+        )
+        frequent = {code for code, n in counts.items() if n >= 2}
+        candidates = [
+            m for m in analysis.places if m.place.code in frequent and not any(s <= m.start < e for s, e in excluded)
+        ]
+        confidence = 0.5
+    if not candidates:
+        # The city named only in the headline ("в Петербурге снова работают «охотники»").
+        candidates = [
+            m
+            for m in analysis.places
+            if analysis.unit_of(m.start) in analysis.headline and m.place.kind in ("city", "region")
+        ]
+        confidence = 0.5
+    if not candidates:
+        candidates = _victim_home(analysis, plan)
+        confidence = 0.4
+    rank = {"city": 0, "region": 1, "country": 2}
+    city = region = country = None
+    chosen = None
+    if candidates:
+        tally = Counter(m.place.code for m in candidates)
+        chosen = min(candidates, key=lambda m: (rank.get(m.place.kind, 3), -tally[m.place.code], m.start))
+        place = chosen.place
+        country_place = gazetteer.country_of(place)
+        country = gazetteer.export_region_name(country_place)
+        if place.kind == "city":
+            city = place.name_en
+        if place.kind in ("city", "region"):
+            region = gazetteer.export_region_name(place)
+        elif place.kind == "country":
+            region = None if place.code == "RU" else country
+    if country is None:
+        russian_law = any(a.code.startswith(("KoAP", "UK")) for a in analysis.articles)
+        russia = [m for m in analysis.places if m.place.kind == "country" and m.place.code == "RU"]
+        if russian_law or russia:
+            country = "Russia"
+            confidence = 0.5
+    values.update(city=city, region=region, country=country)
+    if chosen is not None:
+        evidence["city" if city else "region" if region else "country"] = [_ev(chosen, confidence)]
+
+
+def _victim_home(analysis: Analysis, plan: Plan) -> list[Any]:
+    """Last resort: where the victim lives ("житель Дагестана", "жил в Хасавюрте").
+
+    Only places in the country whose law was applied (Russia for KoAP/UK articles), so a
+    foreign student's home town is not taken for the place of a Russian detention.
+    """
+    from vigil.reference import gazetteer
+
+    russian_law = any(a.code.startswith(("KoAP", "UK")) for a in analysis.articles)
+    found = []
+    for mention in _mine(analysis, plan, analysis.places):
+        before = analysis.text[max(0, mention.start - 24) : mention.start]
+        if mention.adjectival or mention.place.kind == "country" or not HOME.search(before):
+            continue
+        if russian_law and gazetteer.country_of(mention.place).code != "RU":
+            continue
+        if any(s <= mention.start < e for s, e in analysis.source_spans):
+            continue
+        found.append(mention)
+    return found
+
+
+def _date(
+    analysis: Analysis, plan: Plan, act_units: set[int], values: dict[str, Any], evidence: dict[str, list[Evidence]]
+) -> None:
+    if plan.year_only:
+        # A clause-level event before the dated one: only its year is certain.
+        in_acts = [d for d in analysis.dates if analysis.unit_of(d.start) in plan.units]
+        pool = in_acts
+    else:
+        in_acts = _mine(analysis, plan, analysis.dates, act_units)
+        pool = in_acts or _mine(analysis, plan, analysis.dates)
+    best = dates.earliest_event_date(pool)
+    values["date_start"] = (best.value[:4] if plan.year_only else best.value) if best else None
+    evidence["date_start"] = [_ev(best, best.confidence if in_acts else best.confidence - 0.2)] if best else []
+
+
+def _people(
+    analysis: Analysis, plan: Plan, act_units: set[int], values: dict[str, Any], evidence: dict[str, list[Evidence]]
+) -> None:
+    words = _word_clusters(analysis)
+    ages: list[int] = []
+    age_ev: list[Evidence] = []
+    for age in _mine(analysis, plan, analysis.ages):
+        owner = age_owner(analysis, words, age.name)
+        if plan.kind == "pattern" or (owner and plan.person and owner != plan.person):
+            continue
+        if age.age not in ages:
+            ages.append(age.age)
+            age_ev.append(_ev(age, 0.8))
+    citizenship: list[str] = []
+    cit_ev: list[Evidence] = []
+    for mention in _mine(analysis, plan, analysis.citizenship):
+        owner = citizenship_owner(analysis, mention.start, mention.end)
+        if plan.kind == "pattern" or (owner and plan.person and owner != plan.person):
+            continue
+        if mention.country not in citizenship:
+            citizenship.append(mention.country)
+            cit_ev.append(_ev(mention, 0.8))
+    victims: int | None = None
+    if plan.kind == "person":
+        counts = _mine(analysis, plan, analysis.counts, act_units)
+        victims = max((c.count for c in counts), default=1) if not plan.person else 1
+        if counts and not plan.person:
+            evidence["victims"] = [_ev(max(counts, key=lambda c: c.count), 0.6)]
+    values.update(victims=victims, victim_ages=ages, victim_citizenship=citizenship)
+    evidence["victim_ages"] = age_ev
+    evidence["victim_citizenship"] = cit_ev

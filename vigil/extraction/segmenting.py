@@ -1,0 +1,357 @@
+"""Split one report into incidents: one per victim and event.
+
+How news reports about these persecutions are built, and what we do with it:
+
+- The report follows one main victim (the most-mentioned person in clauses with
+  acts, who is not introduced by a role such as "police chief" or "lawyer").
+  Paragraphs that name that victim, the lead, and paragraphs that simply go on
+  ("He also alleged...") form the main incident.
+- A paragraph about many people ("such round-ups", "local men", "задержанных")
+  that gives its own date is a separate event: a pattern incident with
+  ``victims: null``; the paragraphs that follow it about the same people join it.
+  A pattern with no date ("in recent years") is context, not an incident.
+- A clause in which private people (extortionists, relatives) film, out or beat
+  the victim before the state acts ("detained after a video circulated where
+  local extortionists forced him to admit he is gay") is its own incident with
+  its own perpetrators; the main incident keeps the state's acts.
+- When several victims each have their own age or citizenship ("21-летний
+  Хаоян ... 24-летним Гелой"), the main incident is split per victim: shared
+  clauses ("их задержали") go to each, a clause naming one victim only
+  ("Гогишвили отпустили, а Сюй суд арестовал") to that victim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from vigil.extraction import entities
+from vigil.extraction.analysis import Analysis, role_person
+from vigil.extraction.dates import DateMention
+from vigil.extraction.people import group_word_regex
+
+STATE = frozenset({"police", "security_service", "military", "court", "prosecutor", "other_state"})
+PRIVATE = frozenset({"private_individual", "family"})
+PRIVATE_ACTS = frozenset(
+    {
+        "filming_or_humiliation",
+        "outing_or_threat_of_outing",
+        "extortion",
+        "beating_or_torture",
+        "threats_or_intimidation",
+        "sexual_violence_or_harassment",
+    }
+)
+SUBORDINATOR = re.compile(r"\b(?:after|when|where|because|после\s+того\s+как|после|когда|где|поскольку)\b", re.I)
+CLAUSE_END = re.compile(r"[,;:.!?—–]")
+
+
+@dataclass
+class Plan:
+    kind: str  # "person" (one victim or a counted group) or "pattern" (victims unknown)
+    units: set[int] = field(default_factory=set)
+    person: str | None = None
+    date_key: str | None = None
+    only: tuple[int, int] | None = None  # restrict to this span (a clause-level incident)
+    exclude: list[tuple[int, int]] = field(default_factory=list)
+    year_only: bool = False
+
+    def keeps(self, analysis: Analysis, position: int) -> bool:
+        if analysis.unit_of(position) not in self.units:
+            return False
+        if self.only is not None and not self.only[0] <= position < self.only[1]:
+            return False
+        return not any(s <= position < e for s, e in self.exclude)
+
+
+def _word_clusters(analysis: Analysis) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for index, person in enumerate(analysis.persons):
+        cluster = analysis.person_key.get(index)
+        if cluster is None:
+            continue
+        for word in person.text.split():
+            out.setdefault(entities.name_key(word), cluster)
+    return out
+
+
+def age_owner(analysis: Analysis, words: dict[str, str], name: str | None) -> str | None:
+    return words.get(entities.name_key(name)) if name else None
+
+
+def citizenship_owner(analysis: Analysis, start: int, end: int) -> str | None:
+    """The person named right after a citizenship phrase ("китаец Сюй Хаоян")."""
+    for index, person in enumerate(analysis.persons):
+        if end <= person.start <= end + 30 and "." not in analysis.text[end : person.start]:
+            return analysis.person_key.get(index)
+    return None
+
+
+def _persons_in(analysis: Analysis) -> dict[int, set[str]]:
+    by_unit: dict[int, set[str]] = {}
+    for index, person in enumerate(analysis.persons):
+        cluster = analysis.person_key.get(index)
+        if cluster is not None:
+            by_unit.setdefault(analysis.unit_of(person.start), set()).add(cluster)
+    return by_unit
+
+
+def main_victim(analysis: Analysis) -> str | None:
+    act_units = {analysis.unit_of(m.start) for m in analysis.acts + analysis.outcomes}
+    words = _word_clusters(analysis)
+    # A name is a role's holder ("Chechen leader Ramzan Kadyrov") when most of its mentions carry the
+    # role; "адвокат Гаджиева" (his lawyer) once does not make the victim a lawyer.
+    role_votes: Counter[str] = Counter()
+    all_votes: Counter[str] = Counter()
+    for i in range(len(analysis.persons)):
+        if i in analysis.person_key:
+            all_votes[analysis.person_key[i]] += 1
+            role_votes[analysis.person_key[i]] += role_person(analysis, i)
+    roles = {key for key, n in role_votes.items() if n * 2 >= all_votes[key]}
+    score: Counter[str] = Counter()
+    mentions: Counter[str] = Counter()
+    for index, person in enumerate(analysis.persons):
+        cluster = analysis.person_key.get(index)
+        if cluster is not None and cluster not in roles:
+            score[cluster] += 2 if analysis.unit_of(person.start) in act_units else 1
+            mentions[cluster] += 1
+    for age in analysis.ages:
+        owner = age_owner(analysis, words, age.name)
+        if owner:
+            score[owner] += 3
+            mentions[owner] += 1
+    # A name said once is more often a district or a bystander than the victim.
+    candidates = [(value, key) for key, value in score.items() if mentions[key] >= 2 and value >= 3]
+    return max(candidates)[1] if candidates else None
+
+
+def _event_dates(analysis: Analysis, units: set[int], act_units: set[int]) -> list[DateMention]:
+    return [d for d in analysis.dates if analysis.unit_of(d.start) in units & act_units]
+
+
+def _another_victim(
+    analysis: Analysis,
+    units: set[int],
+    act_units: set[int],
+    main: str | None,
+    words: dict[str, str],
+    main_plan: Plan,
+) -> bool:
+    """A paragraph about a different person: own age, own event date, not the main victim."""
+    ages = [a for a in analysis.ages if analysis.unit_of(a.start) in units & act_units]
+    if not ages or any(main and age_owner(analysis, words, a.name) == main for a in ages):
+        return False
+    found = _event_dates(analysis, units, act_units)
+    main_month = _plan_month(analysis, main_plan, {u for u in main_plan.units if u in act_units})
+    return bool(found) and found[0].value[:7] != main_month
+
+
+def _plan_month(analysis: Analysis, plan: Plan, act_units: set[int]) -> str | None:
+    found = _event_dates(analysis, plan.units, act_units)
+    return found[0].value[:7] if found else None
+
+
+def segment(analysis: Analysis) -> list[Plan]:
+    act_units = {analysis.unit_of(m.start) for m in analysis.acts}
+    if not act_units:
+        return []
+    outcome_units = {analysis.unit_of(m.start) for m in analysis.outcomes}
+    persons = _persons_in(analysis)
+    main = main_victim(analysis)
+    group_re = group_word_regex()
+    paragraphs: dict[int, set[int]] = {}
+    for unit in analysis.units:
+        paragraphs.setdefault(unit.paragraph, set()).add(unit.index)
+
+    main_plan = Plan("person", person=main)
+    patterns: list[Plan] = []
+    others: list[Plan] = []
+    words = _word_clusters(analysis)
+    current: Plan | None = main_plan
+    companions = _companion_units(analysis, act_units | outcome_units)
+    companion_plan = Plan("person")
+    episodes: list[Plan] = []
+    number = -1
+    for _, all_units in sorted(paragraphs.items()):
+        if all_units <= analysis.headline:
+            main_plan.units |= all_units
+            continue
+        number += 1
+        companion_plan.units |= all_units & companions
+        units = all_units - companions
+        if not units:
+            continue
+        names_main = main is not None and any(main in persons.get(u, ()) for u in units)
+        if (
+            number > 0
+            and (names_main or current is main_plan)
+            and units & act_units
+            and _new_episode(analysis, units, act_units, main_plan)
+        ):
+            current = Plan("person", person=main)
+            current.units |= units
+            episodes.append(current)
+            continue
+        group = not names_main and any(group_re.search(analysis.unit_text(u)) for u in units)
+        has_acts = bool(units & act_units)
+        # A lead about a counted group ("задержали двух геев") announces the victims
+        # the report then names; an uncounted one ("Bishkek homosexuals") is context.
+        counted = any(analysis.unit_of(c.start) in units for c in analysis.counts)
+        lead = number <= 1 and (not group or counted)
+        if not has_acts:
+            outcome_only = not group and bool(units & outcome_units)
+            if names_main or lead or outcome_only:
+                main_plan.units |= units
+            if current is not main_plan:
+                current = None
+            continue
+        if names_main:
+            main_plan.units |= units
+            current = main_plan
+        elif number > 0 and _another_victim(analysis, units, act_units, main, words, main_plan):
+            current = Plan("person")  # "в декабре в Магасе был задержан 19-летний студент"
+            current.units |= units
+            others.append(current)
+        elif lead:
+            main_plan.units |= units
+            current = main_plan
+        elif group:
+            found = _event_dates(analysis, units, act_units)
+            key = found[0].value[:7] if found else None
+            counted_main = main is None and any(analysis.unit_of(c.start) in main_plan.units for c in analysis.counts)
+            if (
+                counted_main
+                and current is main_plan
+                and (key is None or key == _plan_month(analysis, main_plan, act_units))
+            ):
+                main_plan.units |= units  # "The men were held...": the counted group of the lead
+                continue
+            if key and (current is None or current is main_plan or current.date_key != key):
+                current = Plan("pattern", date_key=key)
+                patterns.append(current)
+            if current is not None and current is not main_plan:
+                current.units |= units
+        else:
+            (current or main_plan).units |= units
+            current = current or main_plan
+
+    plans: list[Plan] = []
+    if main_plan.units & act_units:
+        private = _private_event(analysis, main_plan)
+        plans.extend(_split_by_victim(analysis, main_plan, persons))
+        if private is not None:
+            plans.append(private)
+    plans.extend(p for p in episodes if p.units & act_units)
+    plans.extend(p for p in others if p.units & act_units)
+    if companion_plan.units & act_units:
+        plans.append(companion_plan)
+    for plan in patterns:
+        codes = {m.code for m in analysis.acts if analysis.unit_of(m.start) in plan.units}
+        if len(codes) >= 2:
+            plans.append(plan)
+    return plans
+
+
+# Episode acts: a new detention, beating or threat, not a later stage of the same case (a trial, an
+# arrest term, an expulsion).
+EPISODE_ACTS = frozenset(
+    {
+        "arbitrary_detention",
+        "beating_or_torture",
+        "abduction_or_disappearance",
+        "outing_or_threat_of_outing",
+        "threats_or_intimidation",
+        "sexual_violence_or_harassment",
+        "extortion",
+        "killing",
+    }
+)
+LEADING_DATE_CHARS = 25
+
+
+def _new_episode(analysis: Analysis, units: set[int], act_units: set[int], main_plan: Plan) -> bool:
+    """A paragraph that opens with its own later date ("In April, ...") and a new act is a new episode."""
+    first = min(units)
+    start = analysis.units[first].start
+    leading = [d for d in analysis.dates if start <= d.start < start + LEADING_DATE_CHARS]
+    if not leading:
+        return False
+    codes = {m.code for m in analysis.acts if analysis.unit_of(m.start) in units}
+    if not codes & EPISODE_ACTS:
+        return False
+    main_dates = _event_dates(analysis, main_plan.units, act_units)
+    if not main_dates:
+        return False
+    earlier = max(d.value[:7] for d in main_dates)
+    return leading[0].value[:7] > earlier and len(leading[0].value) >= 7
+
+
+def _companion_units(analysis: Analysis, act_units: set[int]) -> set[int]:
+    """Clauses about a companion of the victim ("самого друга задержали ещё в марте", "his friend
+    disappeared"): another person's incident, not the main victim's."""
+    from vigil.extraction.people import companion_regex
+
+    pattern = companion_regex()
+    out: set[int] = set()
+    for unit in act_units:
+        text = analysis.unit_text(unit)
+        match = pattern.search(text)
+        if match is None:
+            continue
+        # the companion is the clause's subject or object: at its start or right before/after the act
+        acts_here = [m for m in analysis.acts + analysis.outcomes if analysis.unit_of(m.start) == unit]
+        begin = analysis.units[unit].start
+        if any(abs((begin + match.start()) - m.start) <= 40 for m in acts_here):
+            out.add(unit)
+    return out
+
+
+def _split_by_victim(analysis: Analysis, plan: Plan, persons: dict[int, set[str]]) -> list[Plan]:
+    words = _word_clusters(analysis)
+    victims: list[str] = []
+    for age in analysis.ages:
+        owner = age_owner(analysis, words, age.name)
+        if owner and analysis.unit_of(age.start) in plan.units and owner not in victims:
+            victims.append(owner)
+    for mention in analysis.citizenship:
+        owner = citizenship_owner(analysis, mention.start, mention.end)
+        if owner and analysis.unit_of(mention.start) in plan.units and owner not in victims:
+            victims.append(owner)
+    if len(victims) < 2:
+        return [plan]
+    split = [Plan("person", person=v) for v in victims]
+    for unit in plan.units:
+        named = persons.get(unit, set()) & set(victims)
+        for part in split:
+            if len(named) != 1 or part.person in named:
+                part.units.add(unit)
+    return split
+
+
+def _private_event(analysis: Analysis, plan: Plan) -> Plan | None:
+    """Carve out a clause where private people abused the victim before the state did."""
+    perps = [m for m in analysis.perpetrators if analysis.unit_of(m.start) in plan.units]
+    if not any(m.code in STATE for m in perps):
+        return None
+    for perp in perps:
+        if perp.code not in PRIVATE:
+            continue
+        unit = analysis.units[analysis.unit_of(perp.start)]
+        first_act = min((m.start for m in analysis.acts if unit.start <= m.start < perp.start), default=None)
+        if first_act is None:
+            continue
+        openers = [m.start() for m in SUBORDINATOR.finditer(analysis.text, first_act, perp.start)]
+        if not openers:
+            continue
+        start = openers[0]
+        close = CLAUSE_END.search(analysis.text, perp.end, unit.end)
+        end = close.start() if close else unit.end
+        inside = [m for m in analysis.acts if start <= m.start < end]
+        if not any(m.code in PRIVATE_ACTS for m in inside):
+            continue
+        if any(m.code in STATE for m in analysis.perpetrators if start <= m.start < end):
+            continue
+        plan.exclude.append((start, end))
+        return Plan("person", units={unit.index}, person=plan.person, only=(start, end), year_only=True)
+    return None
