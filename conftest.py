@@ -13,7 +13,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
 
 
 def touches_database(item: pytest.Item) -> bool:

@@ -72,10 +72,9 @@ def run_command(name: str, args: Sequence[str]) -> int:
     from django.core.management import load_command_class
     from django.core.management.base import CommandError
     from django.db.utils import OperationalError
+    from django.utils import translation
 
     from vigil.conf import ConfigError
-
-    from django.utils import translation
 
     # The command line speaks English throughout, so messages from validators match the rest of the sentence.
     translation.activate("en")

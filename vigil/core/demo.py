@@ -67,7 +67,8 @@ def create_demo_accounts() -> list[DemoAccount]:
 
 # Invented incidents (no real event, person or place detail) for the documentation pages: (title, summary, place,
 # start, verification, [(act type, perpetrator, articles)], source label).
-DEMO_INCIDENTS = (
+DemoIncident = tuple[str, str, str, str, str, list[tuple[str, str, list[str]]], str]
+DEMO_INCIDENTS: tuple[DemoIncident, ...] = (
     (
         "Detention after a staged date (invented example)",
         "An invented example: a man is detained after a date arranged through a fake profile; his phone is searched.",

@@ -58,6 +58,13 @@ YEAR = r"((?:19|20)\d{2})"
 YEAR_WORD = r"(?:\s*(?:года|году|год|г\.))?"
 REL_YEAR_RU = r"(позапрошлого|прошлого|этого|текущего|нынешнего|следующего)\s+года"
 REL_YEAR_EN = r"(last|this|next|the\s+previous|the\s+following)\s+year"
+# The last month of each season, by the first letters of its name.
+SEASON_ENDS = (
+    (("spring", "весн"), 5),
+    (("summer", "лет"), 8),
+    (("autumn", "fall", "осен"), 11),
+    (("winter", "зим"), 2),
+)
 WEEKDAYS = {
     "понедельник": 0,
     "вторник": 1,
@@ -100,6 +107,7 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         ("rel_month_en", rf"\b(last|this|next)\s+{m}"),
         ("season_year", rf"\b{s}\s+(?:of\s+)?{YEAR}{YEAR_WORD}"),
         ("season_rel_ru", rf"\b{s}\s+{REL_YEAR_RU}"),
+        ("season_last", rf"\b(last|this|прошл[а-я]*|эт[оиа][йм]?|нынешн[а-я]*)\s+{s}"),
         (
             "ago",
             rf"\b{n}\s+(дн[а-я]*|сут[а-я]*|недел[а-я]*|месяц[а-я]*|лет|год[а-я]*|days?|weeks?|months?|years?)\s+(назад|ago|тому\s+назад)",
@@ -199,6 +207,14 @@ def _interpret(
             out.append((year, month, None, True))
     elif kind == "season_year":
         out.append((int(g[1] or 0), None, None, False))
+    elif kind == "season_last" and ref:
+        # "last spring", «прошлым летом»: the most recent such season that has ended (year precision).
+        word, season = (g[0] or "").lower(), (g[1] or "").lower()
+        end = next((m for stems, m in SEASON_ENDS if season.startswith(stems)), 12)
+        if word.startswith(("last", "прошл")):
+            out.append((ref.year if ref.month > end else ref.year - 1, None, None, True))
+        else:
+            out.append((ref.year, None, None, True))
     elif kind == "season_rel_ru" and ref:
         out.append((_rel_year(g[1] or "", ref), None, None, True))
     elif kind in ("ago", "unit_ago") and ref:

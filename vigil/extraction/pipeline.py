@@ -9,35 +9,55 @@ reviewer can see why each value was proposed.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from vigil.extraction import dates, detention
 from vigil.extraction.analysis import Analysis, analyse
 from vigil.extraction.items import Evidence
 from vigil.extraction.language import detect_language
-from vigil.extraction.segmenting import Plan, _word_clusters, age_owner, citizenship_owner, segment
+from vigil.extraction.segmenting import (
+    Plan,
+    _word_clusters,
+    age_owner,
+    citizenship_owner,
+    heading_places,
+    segment,
+)
 
 MAX_CHARS = 200_000
 SUPPORTED = ("ru", "en")
 # Acts that locate an incident: where someone was detained or abused, not where the
 # denouncer lives or where the victim was deported to.
 NOT_LOCATING = frozenset({"denunciation", "deportation_or_expulsion", "discrimination_other"})
-# "житель Дербента", "a resident of Nazran", "from Ingushetia": where a victim lives
-# or comes from, not where the incident happened.
-RESIDENCE = re.compile(
-    r"(?:жител\w*|жительниц\w*|уроженц\w*|уроженк\w*|выходц\w*|\bиз|resident\s+of|native\s+of|\bfrom|\bborn\s+in)\s+$",
-    re.I,
-)
-# "put on a flight to Dushanbe", «выслали в Таджикистан»: where the victim was sent, not where it happened.
-DESTINATION = re.compile(
-    r"(?:flight|flew|deported|expelled|sent|returned|back|moved|fled|escaped|relocated|"
-    r"выслан\w*|выдворен\w*|депортирован\w*|вылетел\w*|улетел\w*|вернул\w*|уехал\w*|бежал\w*|"
-    r"переехал\w*|отправлен\w*)\s+(?:\w+\s+){0,2}(?:to|в|во|на)\s+$",
-    re.I,
-)
+PLACES_DATA = Path(__file__).with_name("data") / "places.toml"
+
+
+def _entry_regex(entry: str) -> str:
+    """One word list entry ("родственник* в") as a regular expression: "*" is any ending."""
+    words = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in entry.split()]
+    return r"(?<!\w)" + r"\s+".join(words)
+
+
+@cache
+def _not_locating_contexts() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Patterns for the text right before a place: origin/citizenship/relatives, and destination."""
+    with PLACES_DATA.open("rb") as handle:
+        data = tomllib.load(handle)
+    origin = [_entry_regex(e) for lang in ("ru", "en") for e in data["origin"][lang]]
+    leaving = [_entry_regex(e) for lang in ("ru", "en") for e in data["destination"][lang]]
+    return (
+        re.compile(r"(?:" + "|".join(origin) + r")\s+$", re.I),
+        # "put on a flight to Dushanbe", «выслали из страны в Таджикистан»: where the victim was sent.
+        re.compile(r"(?:" + "|".join(leaving) + r")\s+(?:\w+\s+){0,2}(?:to|в|во|на)\s+$", re.I),
+    )
+
+
 PROSECUTION = frozenset({"criminal_prosecution"})
 GENERIC_FORCES = re.compile(r"силовик|силовых\s+структур|siloviki", re.I)
 COURT_STAGE_PERPS = frozenset({"court", "prosecutor"})
@@ -248,18 +268,35 @@ def _place(
 ) -> None:
     from vigil.reference import gazetteer
 
+    origin, leaving = _not_locating_contexts()
     excluded = [(c.start, c.end) for c in analysis.citizenship] + analysis.source_spans
     excluded += [
         (m.start, m.end)
         for m in analysis.places
-        if RESIDENCE.search(analysis.text[max(0, m.start - 16) : m.start])
-        or DESTINATION.search(analysis.text[max(0, m.start - 40) : m.start])
+        if origin.search(analysis.text[max(0, m.start - 30) : m.start])
+        or leaving.search(analysis.text[max(0, m.start - 40) : m.start])
     ]
     locating = {analysis.unit_of(m.start) for m in analysis.acts if m.code not in NOT_LOCATING} & act_units
     candidates = [
         m for m in _mine(analysis, plan, analysis.places, locating) if not any(s <= m.start < e for s, e in excluded)
     ]
     confidence = 0.8
+    heading = _heading(analysis, plan, act_units)
+    if heading is not None:
+        # A digest section ("Кабардино-Балкария. ... жительницы Нальчика ..."): the heading's place, or a
+        # city inside it that the section names (not a destination).
+        section = [
+            m
+            for m in _mine(analysis, plan, analysis.places)
+            if analysis.units[analysis.unit_of(m.start)].paragraph
+            == analysis.units[analysis.unit_of(heading.start)].paragraph
+            and m.place.kind == "city"
+            and not m.adjectival
+            and _within(m.place, heading.place)
+            and not leaving.search(analysis.text[max(0, m.start - 40) : m.start])
+        ]
+        candidates = section[:1] or [heading]
+        confidence = 0.7
     if not candidates:
         counts = Counter(
             m.place.code
@@ -306,6 +343,27 @@ def _place(
     values.update(city=city, region=region, country=country)
     if chosen is not None:
         evidence["city" if city else "region" if region else "country"] = [_ev(chosen, confidence)]
+
+
+def _heading(analysis: Analysis, plan: Plan, act_units: set[int]) -> Any:
+    """The section heading place of the plan's first paragraph with acts, if it has one."""
+    units = plan.units & act_units
+    if not units:
+        return None
+    headings = heading_places(analysis)
+    return headings.get(analysis.units[min(units)].paragraph)
+
+
+def _within(place: Any, area: Any) -> bool:
+    """``place`` is ``area`` or lies in it (a city in its region or country)."""
+    from vigil.reference import gazetteer
+
+    if place.code == area.code:
+        return True
+    if area.kind == "country":
+        return bool(gazetteer.country_of(place).code == area.code)
+    region = gazetteer.region_of(place)
+    return region is not None and region.code == area.code
 
 
 def _victim_home(analysis: Analysis, plan: Plan) -> list[Any]:
@@ -368,7 +426,13 @@ def _people(
             citizenship.append(mention.country)
             cit_ev.append(_ev(mention, 0.8))
     victims: int | None = None
-    if plan.kind == "person":
+    if plan.group:
+        counts = _mine(analysis, plan, analysis.counts, act_units)
+        victims = max((c.count for c in counts), default=None)
+        ages, age_ev, citizenship, cit_ev = [], [], [], []
+        if counts:
+            evidence["victims"] = [_ev(max(counts, key=lambda c: c.count), 0.6)]
+    elif plan.kind == "person":
         counts = _mine(analysis, plan, analysis.counts, act_units)
         victims = max((c.count for c in counts), default=1) if not plan.person else 1
         if counts and not plan.person:

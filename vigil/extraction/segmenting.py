@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from vigil.extraction import entities
 from vigil.extraction.analysis import Analysis, role_person
@@ -56,6 +57,7 @@ class Plan:
     only: tuple[int, int] | None = None  # restrict to this span (a clause-level incident)
     exclude: list[tuple[int, int]] = field(default_factory=list)
     year_only: bool = False
+    group: bool = False  # a round-up: one incident for a counted crowd ("detaining about 50 people")
 
     def keeps(self, analysis: Analysis, position: int) -> bool:
         if analysis.unit_of(position) not in self.units:
@@ -86,6 +88,33 @@ def citizenship_owner(analysis: Analysis, start: int, end: int) -> str | None:
         if end <= person.start <= end + 30 and "." not in analysis.text[end : person.start]:
             return analysis.person_key.get(index)
     return None
+
+
+HEADING_PUNCTUATION = " \t.:;—–-"
+
+
+def heading_places(analysis: Analysis) -> dict[int, Any]:
+    """Paragraph -> the place that heads it as a section title ("Краснодар. В октябре ...", "Kyrgyzstan.").
+
+    Monitoring digests give each case a paragraph that opens with a bare place name; the case happened
+    there unless its own sentences name a place of the act.
+    """
+    out: dict[int, Any] = {}
+    seen: set[int] = set()
+    for unit in analysis.units:
+        if unit.paragraph in seen:
+            continue
+        seen.add(unit.paragraph)
+        if unit.index in analysis.headline:
+            continue
+        title = analysis.unit_text(unit.index).strip(HEADING_PUNCTUATION)
+        if not title or len(title) > 40:
+            continue
+        for mention in analysis.places:
+            if unit.start <= mention.start < unit.end and mention.surface.strip(HEADING_PUNCTUATION) == title:
+                out[unit.paragraph] = mention
+                break
+    return out
 
 
 def _persons_in(analysis: Analysis) -> dict[int, set[str]]:
@@ -172,8 +201,9 @@ def segment(analysis: Analysis) -> list[Plan]:
     companions = _companion_units(analysis, act_units | outcome_units)
     companion_plan = Plan("person")
     episodes: list[Plan] = []
+    headings = heading_places(analysis)
     number = -1
-    for _, all_units in sorted(paragraphs.items()):
+    for paragraph, all_units in sorted(paragraphs.items()):
         if all_units <= analysis.headline:
             main_plan.units |= all_units
             continue
@@ -183,6 +213,16 @@ def segment(analysis: Analysis) -> list[Plan]:
         if not units:
             continue
         names_main = main is not None and any(main in persons.get(u, ()) for u in units)
+        if paragraph in headings and units & act_units and not names_main:
+            # A digest section ("Краснодар. ..."): its own case; paragraphs without a heading that follow
+            # it go on about it.
+            if main_plan.units & act_units:
+                current = Plan("person")
+                others.append(current)
+            else:
+                current = main_plan
+            current.units |= units
+            continue
         if (
             number > 0
             and (names_main or current is main_plan)
@@ -236,6 +276,12 @@ def segment(analysis: Analysis) -> list[Plan]:
             (current or main_plan).units |= units
             current = current or main_plan
 
+    roundups = _roundups(analysis, act_units, persons)
+    for _, own in roundups:
+        spans = [(analysis.units[u].start, analysis.units[u].end) for u in own]
+        for plan in (main_plan, *episodes, *others, *patterns, companion_plan):
+            plan.exclude.extend(spans)
+
     plans: list[Plan] = []
     if main_plan.units & act_units:
         private = _private_event(analysis, main_plan)
@@ -250,7 +296,48 @@ def segment(analysis: Analysis) -> list[Plan]:
         codes = {m.code for m in analysis.acts if analysis.unit_of(m.start) in plan.units}
         if len(codes) >= 2:
             plans.append(plan)
+    plans = [p for p in plans if any(p.keeps(analysis, m.start) for m in analysis.acts)]
+    plans.extend(roundup for roundup, _ in roundups)
     return plans
+
+
+# A crowd detained at once ("about 50 people", «около 20 человек») is a round-up incident of its own; a smaller
+# counted group ("пятерых мужчин на «свидании»") is the victims the report then follows.
+ROUNDUP_MIN = 10
+
+
+def _roundups(analysis: Analysis, act_units: set[int], persons: dict[int, set[str]]) -> list[tuple[Plan, set[int]]]:
+    """Round-ups of a counted crowd ("detaining about 50 people", «в отдел доставили около 20 человек»).
+
+    A clause with an act and a count of at least ``ROUNDUP_MIN`` people is one group incident.  The clauses of
+    its paragraph after it that name no person and give no age go on about the crowd (they leave the other
+    incidents); the clauses before it that name no one set the scene (date, place) and are shared.
+    """
+    aged = {analysis.unit_of(a.start) for a in analysis.ages}
+    out: list[tuple[Plan, set[int]]] = []
+    taken: set[int] = set()
+    for count in analysis.counts:
+        unit = analysis.unit_of(count.start)
+        if count.count < ROUNDUP_MIN or unit not in act_units or unit in taken or unit in analysis.headline:
+            continue
+        if unit in aged or persons.get(unit):
+            continue
+        paragraph = analysis.units[unit].paragraph
+        same = [u.index for u in analysis.units if u.paragraph == paragraph]
+        own = {unit}
+        for later in (u for u in same if u > unit):
+            if later in aged or persons.get(later):
+                break
+            own.add(later)
+        shared: set[int] = set()
+        for earlier in sorted((u for u in same if u < unit), reverse=True):
+            if earlier in aged or persons.get(earlier):
+                break
+            shared.add(earlier)
+        taken |= own
+        plan = Plan("person", units=own | shared, group=True)
+        out.append((plan, own))
+    return out
 
 
 # Episode acts: a new detention, beating or threat, not a later stage of the same case (a trial, an

@@ -10,6 +10,9 @@ OWN_TEXTS = [
     "Полицейские задержали мужчину, избили его и угрожали возбудить уголовное дело за ЛГБТ-пропаганду.",
     "He was detained, forced to unlock his phone and fined for disobeying a police officer; later deported.",
     "Суд назначил 10 суток административного ареста и штраф за мелкое хулиганство.",
+    # number-first phrases ("# суток ареста"), whole first words ("в отдел"), repeated words
+    "В отдел полиции его доставили в пятницу; в суде дали семь суток ареста, потом ещё 5-дневный арест.",
+    "He got 15 days of administrative arrest, then five days in jail and a 30,000 rubles fine in Osh.",
 ]
 SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 

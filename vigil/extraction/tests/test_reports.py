@@ -1,8 +1,9 @@
 """Regression floor on our own invented held-out reports (tests/reports/).
 
-These twelve reports were written independently of the extractor and were first
-used as a held-out set (overall F1 0.67 before the generalisation work, 0.85
-after).  The floor sits a little below the score reached, so a change that makes
+These reports were written independently of the extractor and were first used
+as held-out sets: the first twelve (overall F1 0.67 before the generalisation
+work, 0.85 after), then ten more (0.66 before the second round, 0.84 after;
+0.84 on all twenty-two).  The floor sits a little below the score reached, so a change that makes
 extraction worse on unseen-style reports fails here.  Tune rules for causes a
 documenter would agree with, never for a sentence of these files.
 """
@@ -12,12 +13,12 @@ from pathlib import Path
 from vigil.extraction.evaluation import evaluate, format_table
 
 REPORTS = Path(__file__).resolve().parent / "reports"
-FLOOR = 0.82
-INCIDENT_FLOOR = 0.85
+FLOOR = 0.83
+INCIDENT_FLOOR = 0.93
 
 
 def test_the_held_out_reports_score_stays_above_the_floor() -> None:
     per, total = evaluate(REPORTS)
-    assert len(per) == 12, "a report or its gold file is missing"
+    assert len(per) == 22, "a report or its gold file is missing"
     assert total.overall_f1() >= FLOOR, format_table(per, total)
     assert total.sets["incidents"].prf()[2] >= INCIDENT_FLOOR, format_table(per, total)
