@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 NEGATION = re.compile(
     r"(?:\bnot|\bnever|n't|\bno\b|\bnobody|\bno\s+one|\bwithout|\bdenied|\bне|\bни|\bникто|\bбез|\bнет|\bникогда)"
-    r"(?:\s+\w+){0,2}\s*$",
+    r"(?:\s+\w+){0,2}(?:\s+(?:or|nor|или|ни))?\s*$",
     re.I,
 )
 # Russian negation after the act: «физического насилия к нему не применяли», «задержания не было»,

@@ -140,6 +140,21 @@ SPEECH_BEFORE = re.compile(
 )
 
 
+# "the LGBT movement, which the Supreme Court outlawed in 2023", «закон, вступивший в силу в 2022 году»: the date
+# of a law or a ban, not of anything done to the victim.
+LAW_BEFORE = re.compile(
+    r"(?:outlaw\w*|bann(?:ed|ing)|designated|declared\s+(?:it\s+)?(?:an?\s+)?extremist|\blaws?\b|legislation|"
+    r"took\s+effect|came\s+into\s+force|was\s+(?:expanded|adopted|passed)|закон\w*|запрет\w*|"
+    r"признал\w*\s+(?:\w+\s+){0,3}экстремист\w*|признан\w*\s+экстремист\w*|вступил\w*\s+в\s+силу)"
+    r"[^.;:!?]{0,30}$",
+    re.I,
+)
+
+
+def _law_date(text: str, mention: dates.DateMention) -> bool:
+    return bool(LAW_BEFORE.search(text[max(0, mention.start - 60) : mention.start]))
+
+
 def _report_date(text: str, mention: dates.DateMention) -> bool:
     """ "the group said on Tuesday": the day of the statement, not of the event."""
     return (
@@ -234,7 +249,10 @@ def analyse(text: str, lang: str, reference: date | None, publisher: str | None 
     found_dates = [
         d
         for d in dates.find_dates(text, reference)
-        if (reference is None or d.interval()[0] <= reference) and not _report_date(text, d) and outside(d)
+        if (reference is None or d.interval()[0] <= reference)
+        and not _report_date(text, d)
+        and not _law_date(text, d)
+        and outside(d)
     ]
     units = _units(sentences)
     analysis = Analysis(

@@ -29,6 +29,8 @@ UNIT_DAYS = (
     ("дн", 1),
     ("день", 1),
     ("day", 1),
+    ("час", 1 / 24),
+    ("hour", 1 / 24),
     ("недел", 7),
     ("week", 7),
     ("месяц", 30),
@@ -40,7 +42,8 @@ UNIT_DAYS = (
 CUSTODY = re.compile(
     r"арест|задерж|содерж|спецпри[её]мник|изолятор|сизо|камер|"
     r"держал|удерживал|просидел|провел|провёл|под\s+стражей|"
-    r"detain|detention|custody|held|jail|arrest|locked|kept|spent|cell|centre|center",
+    r"detain|detention|custody|held|jail|arrest|locked|kept|spent|cell|centre|center|"
+    r"released\s+after|отпустили\s+через|освободили\s+через|через\s+$",
     re.I,
 )
 # A prison sentence (or the term the prosecution asked for) is not time in custody: «к двум годам
@@ -63,7 +66,7 @@ EXCLUDE_AFTER = re.compile(r"^\s*(?:ago|назад|later|спустя|earlier|ol
 @cache
 def _duration_regex() -> re.Pattern[str]:
     return re.compile(
-        rf"\b({number_regex()})[\s-]+(сут[а-яё]*|дн[а-яё]*|день|days?|недел[а-яё]*|weeks?|месяц[а-яё]*|months?|год[а-яё]*|лет|years?)\b",
+        rf"\b({number_regex()})[\s-]+(сут[а-яё]*|дн[а-яё]*|день|days?|недел[а-яё]*|weeks?|месяц[а-яё]*|months?|год[а-яё]*|лет|years?|час[а-яё]*|hours?)\b",
         re.I,
     )
 
@@ -88,8 +91,11 @@ def find_durations(text: str) -> list[DurationMention]:
         if HOME_CONFINEMENT.search(text[max(0, match.start() - 40) : match.end() + 20]):
             continue
         factor = next(f for prefix, f in UNIT_DAYS if unit.startswith(prefix))
+        days = count * factor
+        if factor < 1 and (count < 24 or count % 24):
+            continue  # "several hours" in a cell is not a term in days; "72 hours" is three days
         found.append(
-            DurationMention(count * factor, match.start(), match.end(), match.group(0), bool(APPROX.search(before)))
+            DurationMention(round(days), match.start(), match.end(), match.group(0), bool(APPROX.search(before)))
         )
     return found
 

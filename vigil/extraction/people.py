@@ -133,8 +133,10 @@ def find_ages(text: str) -> list[AgeMention]:
 # "Ruslan (28)", "Ислам (20 лет)"
 NAME_PAREN_AGE = re.compile(r"\b([A-ZА-ЯЁ][a-zа-яё]+)\s+\((\d{2})(?:\s*(?:лет|год[а]?|years?(?:\s+old)?))?\)")
 # "Ali, 25, and Omar, 31, were detained", "Ислам, 28 лет, ...": a name followed by an age.
+# An initial after the name ("Alexei Zh., 38", «Денис К., 34 года») is part of it.
 NAME_COMMA_AGE = re.compile(
-    r"\b([A-Z][a-z]+),\s+(\d{2})(?=[,.;)]|\s+and\b)|\b([А-ЯЁ][а-яё]+),\s+(\d{2})\s+(?:лет|год[а]?)\b"
+    r"\b([A-Z][a-z]+)(?:\s+[A-Z][a-z]?\.)?,\s+(\d{2})(?=[,.;)]|\s+and\b)"
+    r"|\b([А-ЯЁ][а-яё]+)(?:\s+[А-ЯЁ][а-яё]?\.)?,\s+(\d{2})\s+(?:лет|год[а]?)\b"
 )
 
 

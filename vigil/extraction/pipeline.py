@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -64,9 +64,11 @@ COURT_STAGE_PERPS = frozenset({"court", "prosecutor"})
 POLICE_ACTS = frozenset({"arbitrary_detention", "administrative_arrest", "incommunicado_detention"})
 HOME = re.compile(
     r"(?:жител\w*|жительниц\w*|проживал\w*\s+в|жил[аи]?\s+в(?:\s+(?:городе|селе|поселке))?|"
-    r"resident\s+of|lived\s+in|living\s+in)\s+$",
+    r"работал[аи]?(?:\s+\w+)?\s+в|работает\s+в|resident\s+of|lived\s+in|living\s+in|worked\s+in|working\s+in)\s+$",
     re.I,
 )
+DETAINING_AGENTS = frozenset({"police", "security_service", "military", "unknown", "other_state"})
+PRIVATE_AGENTS = frozenset({"family", "private_individual"})
 STATE_ACTS_BY_COURT = frozenset({"administrative_arrest"})
 OUTCOME_FROM_ACT = {
     "administrative_arrest": "administrative_arrest",
@@ -160,8 +162,39 @@ def extract_report(
     result = ExtractionResult(language, reference_date, warnings=warnings)
     result.sources_cited = [s.name for s in analysis.sources]
     result.source_evidence = [Evidence(s.start, s.end, s.surface, 0.8 if s.known else 0.6) for s in analysis.sources]
-    result.incidents = [_incident(analysis, plan) for plan in segment(analysis)]
+    plans = segment(analysis)
+    result.incidents = [_incident(analysis, plan) for plan in plans]
+    _share_victim_facts(plans, result.incidents)
     return result
+
+
+def _share_victim_facts(plans: list[Plan], incidents: list[Incident]) -> None:
+    """Episodes of one victim share who the victim is (age, citizenship) and where the victim ended up
+    (fled the country), even when an episode's own paragraphs do not repeat it."""
+    by_person: dict[str, list[Incident]] = {}
+    for plan, incident in zip(plans, incidents, strict=True):
+        if plan.person and plan.kind == "person" and not plan.group and plan.only is None:
+            by_person.setdefault(plan.person, []).append(incident)
+    for group in by_person.values():
+        if len(group) < 2:
+            continue
+        for name in ("victim_ages", "victim_citizenship"):
+            known = next((i for i in group if i.values[name]), None)
+            for incident in group:
+                if known is not None and not incident.values[name]:
+                    incident.values[name] = list(known.values[name])
+                    incident.evidence[name] = [replace(e, confidence=0.5) for e in known.evidence.get(name, [])]
+        fled = next((i for i in group if "fled_country" in i.values["outcome"]), None)
+        for incident in group:
+            outcome = incident.values["outcome"]
+            if fled is None or "fled_country" in outcome or {"killed", "disappeared"} & set(outcome):
+                continue
+            index = fled.values["outcome"].index("fled_country")
+            if outcome == ["unknown"]:
+                outcome.clear()
+                incident.evidence["outcome"] = []
+            outcome.append("fled_country")
+            incident.evidence.setdefault("outcome", []).append(replace(fled.evidence["outcome"][index], confidence=0.5))
 
 
 def _ev(mention: Any, confidence: float | None = None) -> Evidence:
@@ -214,6 +247,22 @@ def _incident(analysis: Analysis, plan: Plan) -> Incident:
         perps.append("court")  # only a judge can order an administrative arrest
         perp_ev.append(_ev(next(m for m in acts_found if m.code in STATE_ACTS_BY_COURT), 0.6))
 
+    unnamed_detention = next(
+        (
+            m
+            for m in acts_found
+            if m.code == "arbitrary_detention"
+            and not any(
+                p.code in PRIVATE_AGENTS and analysis.unit_of(p.start) == analysis.unit_of(m.start)
+                for p in analysis.perpetrators
+            )
+        ),
+        None,
+    )
+    if unnamed_detention is not None and perps and not DETAINING_AGENTS & set(perps):
+        # "Задержали Дениса" names no agent while a court or a denouncer is named elsewhere: the police.
+        perps.append("police")
+        perp_ev.append(_ev(unnamed_detention, 0.4))
     if not perps and acts_found:
         # "был задержан" names no agent: detention and arrest are the police's acts.
         state = next((m for m in acts_found if m.code in POLICE_ACTS), None)

@@ -225,9 +225,13 @@ def segment(analysis: Analysis) -> list[Plan]:
             continue
         if (
             number > 0
-            and (names_main or current is main_plan)
+            and (names_main or current is main_plan or current in episodes)
             and units & act_units
-            and _new_episode(analysis, units, act_units, main_plan)
+            and (
+                _new_episode(analysis, units, act_units, main_plan)
+                or _other_agents(analysis, units, act_units, current or main_plan)
+                or _other_country(analysis, units, act_units, current or main_plan)
+            )
         ):
             current = Plan("person", person=main)
             current.units |= units
@@ -240,13 +244,15 @@ def segment(analysis: Analysis) -> list[Plan]:
         counted = any(analysis.unit_of(c.start) in units for c in analysis.counts)
         lead = number <= 1 and (not group or counted)
         if not has_acts:
-            outcome_only = not group and bool(units & outcome_units)
+            outcome_only = bool(units & outcome_units) and (not group or _counted_main(analysis, main, main_plan))
             if names_main or lead or outcome_only:
                 main_plan.units |= units
             if current is not main_plan:
                 current = None
             continue
-        if names_main:
+        if names_main and current in episodes:
+            current.units |= units  # the episode goes on ("Back in Baksan ...")
+        elif names_main:
             main_plan.units |= units
             current = main_plan
         elif number > 0 and _another_victim(analysis, units, act_units, main, words, main_plan):
@@ -372,6 +378,49 @@ def _new_episode(analysis: Analysis, units: set[int], act_units: set[int], main_
         return False
     earlier = max(d.value[:7] for d in main_dates)
     return leading[0].value[:7] > earlier and len(leading[0].value) >= 7
+
+
+def _counted_main(analysis: Analysis, main: str | None, main_plan: Plan) -> bool:
+    """The report follows a counted group ("задержали шестерых мужчин"): "мужчин отпустили" is about them."""
+    return main is None and any(analysis.unit_of(c.start) in main_plan.units for c in analysis.counts)
+
+
+def _perpetrator_codes(analysis: Analysis, units: set[int]) -> set[str]:
+    return {m.code for m in analysis.perpetrators if analysis.unit_of(m.start) in units}
+
+
+def _other_agents(analysis: Analysis, units: set[int], act_units: set[int], before: Plan) -> bool:
+    """A paragraph where other agents act on the victim: relatives after the police handed him over
+    ("дядя ... пригрозил"), or the police after private abusers ("Через две недели пришли полицейские")."""
+    mine = _perpetrator_codes(analysis, units & act_units)
+    earlier = _perpetrator_codes(analysis, before.units & act_units)
+    if not mine or not earlier:
+        return False
+    if mine <= {"family"} and earlier & STATE:
+        return True
+    detained = any(m.code == "arbitrary_detention" for m in analysis.acts if analysis.unit_of(m.start) in units)
+    if not (detained and mine & STATE and earlier <= PRIVATE):
+        return False
+    # the earlier episode was the private abusers' alone: they abused him, nobody detained him
+    return not any(m.code == "arbitrary_detention" and analysis.unit_of(m.start) in before.units for m in analysis.acts)
+
+
+def _act_countries(analysis: Analysis, units: set[int]) -> set[str]:
+    from vigil.reference import gazetteer
+
+    return {
+        gazetteer.country_of(m.place).code
+        for m in analysis.places
+        if analysis.unit_of(m.start) in units and m.place.kind == "city" and not m.adjectival
+    }
+
+
+def _other_country(analysis: Analysis, units: set[int], act_units: set[int], before: Plan) -> bool:
+    """Acts in a city of another country than the episode before ("At Tashkent airport ... officers held
+    him" after a detention in Moscow) are a new episode."""
+    mine = _act_countries(analysis, units & act_units)
+    earlier = _act_countries(analysis, before.units & act_units)
+    return len(mine) == 1 and bool(earlier) and not mine & earlier
 
 
 def _companion_units(analysis: Analysis, act_units: set[int]) -> set[int]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from vigil.accounts.models import Team, User
 from vigil.audit.actions import record_event
 from vigil.incidents import vocab
-from vigil.incidents.access import WRITER_ROLES, can_write
+from vigil.incidents.access import WRITER_ROLES, can_read_identity, can_write, visible_incidents
 from vigil.incidents.dates import UncertainDate
 from vigil.incidents.models import (
     Act,
@@ -343,10 +343,18 @@ def do_update_act(
     values: Mapping[str, Any],
     request: HttpRequest | None = None,
 ) -> list[str]:
+    """Change the given fields (`values` may hold "victim": a Person of the incident's team, or None); returns the
+    names of those that really changed (nothing is written if none)."""
     if not can_write(actor, act.incident):
         raise PermissionDenied
     columns, articles = clean_act(values, partial=True)
     columns.pop("vocabulary_version", None) if columns.get("act_type") == act.act_type else None
+    if "victim" in values:
+        victim = values["victim"]
+        if victim is not None and (not isinstance(victim, Person) or victim.team_id != act.incident.team_id):
+            raise ValidationError({"victim": _("The person belongs to another team.")})
+        if act.victim_id != (victim.pk if victim is not None else None):
+            columns["victim"] = victim
     changed = _apply(act, columns)
     if changed:
         act.save(update_fields=changed)
@@ -480,7 +488,11 @@ def do_update_person(
     identity: Mapping[str, str] | None = None,
     request: HttpRequest | None = None,
 ) -> list[str]:
+    """Change the given fields; `identity` (name, phone, handles, documents) only by those who may read it, since
+    writing a field over a value one cannot see is a way to learn or destroy it. Returns the names that changed."""
     _require_writer(actor, person.team)
+    if identity and not can_read_identity(actor, person):
+        raise PermissionDenied
     columns = clean_person(values, partial=True)
     changed = _apply(person, columns)
     if identity:
@@ -608,7 +620,9 @@ def do_attribute(
     attribution, created = Attribution.objects.get_or_create(
         source=source, incident=incident, act=act, field=field_name, defaults={"credibility": credibility}
     )
-    if not created and attribution.credibility != credibility:
+    if not created:
+        if attribution.credibility == credibility:
+            return attribution
         attribution.credibility = credibility
         attribution.save(update_fields=["credibility"])
     record_event(
@@ -627,15 +641,19 @@ def do_attribute(
 def do_link_incidents(
     *, actor: User, from_incident: Incident, to_incident: Incident, kind: str, request: HttpRequest | None = None
 ) -> IncidentLink:
-    if not can_write(actor, from_incident) or not can_write(actor, to_incident):
+    """Link `from_incident` (which the actor may change) to `to_incident` (which the actor need only see: a chain
+    may run into another team's published incident). Linking twice writes nothing."""
+    if not can_write(actor, from_incident):
+        raise PermissionDenied
+    if not visible_incidents(actor).filter(pk=to_incident.pk).exists():
         raise PermissionDenied
     if kind not in LinkKind.values:
         raise ValidationError({"kind": _allowed(LinkKind.values)})
     if from_incident.pk == to_incident.pk:
         raise ValidationError({"to_incident": _("An incident cannot be linked to itself.")})
-    link, _created_link = IncidentLink.objects.get_or_create(
-        from_incident=from_incident, to_incident=to_incident, kind=kind
-    )
+    link, created = IncidentLink.objects.get_or_create(from_incident=from_incident, to_incident=to_incident, kind=kind)
+    if not created:
+        return link
     record_event(
         actor_id=actor.pk,
         action="incident.link",

@@ -11,8 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import Team
 from vigil.incidents import vocab
-from vigil.incidents.models import AgeBand, Confidentiality, Degree, Hand, Person, PersonKind, TargetingBasis
+from vigil.incidents.models import (
+    AgeBand,
+    Confidentiality,
+    Degree,
+    Hand,
+    LinkKind,
+    Person,
+    PersonKind,
+    TargetingBasis,
+)
 
+IDENTITY_FIELDS = ("name", "phone", "handles", "documents")
 DATE_HELP = _("2025-03-14, 2025-03, 2025, ~2025 (an estimate), or empty if unknown.")
 TRISTATE = [("", _("Unknown")), ("yes", _("Yes")), ("no", _("No"))]
 
@@ -104,8 +114,11 @@ class ActForm(forms.Form):
         label=_("Consulate contact allowed"), choices=TRISTATE, required=False
     )
 
-    def __init__(self, *args: Any, people: Any = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: Any = (), editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if editing:
+            # Existing involvements stay as they are; the form can add one more.
+            self.fields["perpetrator_type"].label = _("Add a perpetrator")
         set_choices(self, "act_type", vocab.choices(vocab.ACT_TYPES))
         set_choices(self, "victim", [("", "—")] + [(str(p.pk), p.pseudonym) for p in people])
         set_choices(self, "perpetrator_type", vocab.choices(vocab.PERPETRATOR_TYPES, blank=True))
@@ -122,11 +135,15 @@ class SourceForm(forms.Form):
     credibility = forms.ChoiceField(label=_("Credibility of the information"))
     received_on = forms.DateField(label=_("Received on"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if editing:
+            # Credibility belongs to each piece of information the source supports (an attribution), not to it.
+            del self.fields["credibility"]
         set_choices(self, "source_type", vocab.choices(vocab.SOURCE_TYPES))
         set_choices(self, "reliability", vocab.choices(vocab.RELIABILITY, parent="source_reliability"))
-        set_choices(self, "credibility", vocab.choices(vocab.RELIABILITY, parent="information_credibility"))
+        if "credibility" in self.fields:
+            set_choices(self, "credibility", vocab.choices(vocab.RELIABILITY, parent="information_credibility"))
 
 
 class PersonForm(forms.Form):
@@ -144,9 +161,90 @@ class PersonForm(forms.Form):
     handles = forms.CharField(label=_("Accounts and handles (sealed)"), required=False, max_length=500)
     documents = forms.CharField(label=_("Documents (sealed)"), required=False, max_length=500)
 
-    def __init__(self, *args: Any, teams: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, teams: Any = None, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if editing:
+            # The sealed fields are edited on the person page, by those allowed to read them (IdentityForm).
+            for name in ("team", *IDENTITY_FIELDS):
+                del self.fields[name]
+            return
         self.fields["team"].queryset = teams if teams is not None else Team.objects.none()  # type: ignore[attr-defined]
+
+
+class IdentityForm(forms.Form):
+    name = forms.CharField(label=_("Name (sealed)"), required=False, max_length=300)
+    phone = forms.CharField(label=_("Phone (sealed)"), required=False, max_length=50)
+    handles = forms.CharField(label=_("Accounts and handles (sealed)"), required=False, max_length=500)
+    documents = forms.CharField(label=_("Documents (sealed)"), required=False, max_length=500)
+
+
+# The documented fields a source can support (actions.INCIDENT_SOURCE_FIELDS / ACT_SOURCE_FIELDS), as shown.
+INCIDENT_FIELD_LABELS = {
+    "": _("the whole incident"),
+    "title": _("title"),
+    "summary": _("summary"),
+    "place": _("place"),
+    "start": _("start"),
+    "end": _("end"),
+    "verification": _("verification"),
+    "outcome": _("outcome"),
+}
+ACT_FIELD_LABELS = {
+    "": _("the whole act"),
+    "act_type": _("act type"),
+    "victim": _("victim"),
+    "start": _("start"),
+    "end": _("end"),
+    "place": _("place"),
+    "facility_type": _("facility type"),
+    "articles": _("legal articles"),
+    "perpetrators": _("perpetrators"),
+}
+
+
+class AttributionForm(forms.Form):
+    """Link one of the incident's sources to a field of the incident or of one of its acts, with a grade.
+
+    `field` is "incident:<name>" or "<act id>:<name>"; the view resolves the act through `access`."""
+
+    source = forms.ChoiceField(label=_("Source"))
+    field = forms.ChoiceField(label=_("Supports"))
+    credibility = forms.ChoiceField(label=_("Credibility of the information"))
+
+    def __init__(self, *args: Any, sources: Any = (), acts: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "source", [(str(s.pk), f"{s.label} ({s.reliability})") for s in sources])
+        groups: list[tuple[str, list[tuple[str, str]]]] = [
+            (str(_("Incident")), [(f"incident:{name}", str(text)) for name, text in INCIDENT_FIELD_LABELS.items()])
+        ]
+        for number, act in enumerate(acts, start=1):
+            victim = f" — {act.victim.pseudonym}" if act.victim_id else ""
+            heading = f"{_('Act')} {number}: {vocab.label(vocab.ACT_TYPES, act.act_type)}{victim}"
+            groups.append((heading, [(f"{act.pk}:{name}", str(text)) for name, text in ACT_FIELD_LABELS.items()]))
+        set_choices(self, "field", groups)
+        set_choices(self, "credibility", vocab.choices(vocab.RELIABILITY, parent="information_credibility"))
+
+    def target(self) -> tuple[str | None, str]:
+        """(act id or None for the incident, field name) of the valid form's choice."""
+        owner, _sep, name = self.cleaned_data["field"].partition(":")
+        return (None if owner == "incident" else owner), name
+
+
+# How a link reads from the incident it points to ("X was followed by Y" reads "Y came after X" on Y's page).
+INVERSE_LINK_LABELS: dict[str, Any] = {
+    LinkKind.FOLLOWED_BY: _("Came after"),
+    LinkKind.CAUSED: _("Resulted from"),
+    LinkKind.RELATED: _("Is related to"),
+    LinkKind.DUPLICATE: _("Is duplicated by"),
+}
+
+
+class LinkForm(forms.Form):
+    """Link the incident to another one the user can see, named by its id or found by words (never put in a URL)."""
+
+    kind = forms.ChoiceField(label=_("This incident"), choices=LinkKind.choices)
+    to = forms.UUIDField(label=_("Id of the other incident"), required=False)
+    q = forms.CharField(label=_("…or find it by words"), required=False, max_length=200)
 
 
 class EvidenceForm(forms.Form):
@@ -157,4 +255,19 @@ def tristate(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
-__all__ = ["ActForm", "EvidenceForm", "IncidentFilterForm", "IncidentForm", "Person", "PersonForm", "SourceForm"]
+def tristate_text(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+__all__ = [
+    "ActForm",
+    "AttributionForm",
+    "EvidenceForm",
+    "IdentityForm",
+    "IncidentFilterForm",
+    "IncidentForm",
+    "LinkForm",
+    "Person",
+    "PersonForm",
+    "SourceForm",
+]

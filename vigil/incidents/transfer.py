@@ -1,8 +1,9 @@
 """Import and export of incidents as CSV and JSON.
 
 Rules an import keeps, because a half-imported file or a silently invented term corrupts statistics for years:
-- every problem is reported with its line and column (CSV) or line/column of a syntax error and the path of the
-  value (JSON), all at once, and a dry run reports them without writing;
+- every problem is reported with its line and column, and for JSON also the path of the value
+  ("line 12, column 18 (incidents[3].acts[0].act_type): ..."), all at once, and a dry run reports them without
+  writing;
 - an unknown vocabulary value is an error that lists the allowed values, never a new term;
 - an import is all or nothing (one transaction, validated completely before the first write);
 - re-importing a file creates no duplicates: each incident carries its `external_id`, or a digest of its content,
@@ -39,6 +40,7 @@ from vigil.accounts.models import Team, User
 from vigil.audit.actions import record_event
 from vigil.incidents import vocab
 from vigil.incidents.actions import CUSTODY_FACTS, DEGREES, _require_writer, clean_act, clean_incident, clean_source
+from vigil.incidents.jsonpositions import locate, value_offsets
 from vigil.incidents.models import Act, ActArticle, Degree, Incident, Involvement, Source
 from vigil.incidents.search import index_incidents
 
@@ -64,6 +66,8 @@ MAX_FILE_ROWS = 1_000_000
 BATCH = 2000
 # Input field -> column that reports its problems.
 _FIELD_COLUMN = {"place_code": "place", "act_type": "act_types", "facility_type": "act_types"}
+# JSON keeps an act's own field names; only the derived place column is reported under the key it came from.
+_JSON_FIELD = {"place_code": "place"}
 
 
 @dataclass(frozen=True)
@@ -72,8 +76,15 @@ class Problem:
     column: str
     message: str
     column_number: int = 0
+    # JSON: the path of the value ("incidents[3].acts[0].act_type"); `column_number` is then the column of the value.
+    path: str = ""
 
     def __str__(self) -> str:
+        if self.path:
+            if not self.line:
+                return f"{self.path}: {self.message}"
+            where = _("line %(line)d, column %(column)d") % {"line": self.line, "column": self.column_number}
+            return f"{where} ({self.path}): {self.message}"
         where = _("line %(line)d") % {"line": self.line} if self.line else ""
         if self.column:
             column = f"{self.column} ({self.column_number})" if self.column_number else self.column
@@ -139,10 +150,16 @@ def _content_key(values: Mapping[str, Any]) -> str:
     return "h:" + hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _problems_from(error: ValidationError, line: int, columns: Mapping[str, int], prefix: str = "") -> list[Problem]:
+def _problems_from(
+    error: ValidationError,
+    line: int,
+    columns: Mapping[str, int],
+    prefix: str = "",
+    names: Mapping[str, str] = _FIELD_COLUMN,
+) -> list[Problem]:
     found = []
     for name, messages in error.message_dict.items():
-        column = _FIELD_COLUMN.get(name, name)
+        column = names.get(name, name)
         for message in messages:
             found.append(Problem(line, prefix + column, message, columns.get(column, 0)))
     return found
@@ -239,14 +256,19 @@ def parse_csv(data: bytes, report: ImportReport) -> list[ParsedIncident]:
 
 
 def _parse_incident(
-    values: Mapping[str, Any], line: int, positions: Mapping[str, int], report: ImportReport, prefix: str = ""
+    values: Mapping[str, Any],
+    line: int,
+    positions: Mapping[str, int],
+    report: ImportReport,
+    prefix: str = "",
+    names: Mapping[str, str] = _FIELD_COLUMN,
 ) -> ParsedIncident | None:
     problems: list[Problem] = []
     columns: dict[str, Any] = {}
     try:
         columns = clean_incident(values)
     except ValidationError as error:
-        problems += _problems_from(error, line, positions, prefix)
+        problems += _problems_from(error, line, positions, prefix, names)
     acts: list[ParsedAct] = []
     if "acts" in values:
         for index, act_values in enumerate(values.get("acts") or []):
@@ -259,7 +281,7 @@ def _parse_incident(
                 for p in act_values.get("perpetrators") or []
                 if isinstance(p, dict)
             ]
-            problems += _act(act_values, perpetrators, acts, line, positions, act_prefix)
+            problems += _act(act_values, perpetrators, acts, line, positions, act_prefix, names)
     else:
         perpetrators = [_parse_perpetrator(text) for text in _split(str(values.get("perpetrators", "")))]
         articles = _split(str(values.get("articles", "")))
@@ -293,7 +315,7 @@ def _parse_incident(
         try:
             sources.append(clean_source(source_values if isinstance(source_values, dict) else {}))
         except ValidationError as error:
-            problems += _problems_from(error, line, positions, f"{prefix}sources[{index}].")
+            problems += _problems_from(error, line, positions, f"{prefix}sources[{index}].", names)
     if problems:
         report.problems.extend(problems)
         return None
@@ -314,12 +336,13 @@ def _act(
     line: int,
     positions: Mapping[str, int],
     prefix: str,
+    names: Mapping[str, str] = _FIELD_COLUMN,
 ) -> list[Problem]:
     try:
         columns, articles = clean_act(values)
         _check_perpetrators(perpetrators)
     except ValidationError as error:
-        return _problems_from(error, line, positions, prefix)
+        return _problems_from(error, line, positions, prefix, names)
     act_type = columns.pop("act_type")
     acts.append((columns, act_type, articles or [], perpetrators))
     return []
@@ -344,20 +367,39 @@ def parse_json(data: bytes, report: ImportReport) -> list[ParsedIncident]:
         report.problems.append(Problem(1, "", _("the file must be an object with a list 'incidents'.")))
         return []
     parsed: list[ParsedIncident] = []
+    problems: list[Problem] = []
     for index, values in enumerate(document["incidents"]):
         report.rows += 1
         prefix = f"incidents[{index}]."
         if not isinstance(values, dict):
-            report.problems.append(Problem(0, prefix.rstrip("."), _("an incident must be an object.")))
+            problems.append(Problem(0, prefix.rstrip("."), _("an incident must be an object.")))
             continue
         too_long = [k for k, v in values.items() if isinstance(v, str) and len(v) > MAX_FIELD]
         if too_long:
-            report.problems.append(Problem(0, prefix + too_long[0], _("the value is too long.")))
+            problems.append(Problem(0, prefix + too_long[0], _("the value is too long.")))
             continue
-        item = _parse_incident(values, 0, {}, report, prefix)
+        found = ImportReport()
+        item = _parse_incident(values, 0, {}, found, prefix, _JSON_FIELD)
+        problems += found.problems
         if item is not None:
             parsed.append(item)
+    report.problems += _placed(text, problems)
     return parsed
+
+
+def _placed(text: str, problems: list[Problem]) -> list[Problem]:
+    """The JSON problems (whose `column` holds the value's path) with the line and column of the value."""
+    if not problems:
+        return []
+    try:
+        offsets = value_offsets(text)
+    except RecursionError:
+        return [Problem(0, "", problem.message, path=problem.column) for problem in problems]
+    placed = []
+    for problem in problems:
+        line, column = locate(text, offsets, problem.column)
+        placed.append(Problem(line, "", problem.message, column, path=problem.column))
+    return placed
 
 
 def import_incidents(*, actor: User, team: Team, data: bytes, file_format: str, dry_run: bool = False) -> ImportReport:

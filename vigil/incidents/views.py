@@ -10,6 +10,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -26,16 +27,24 @@ from vigil.core.middleware import FetchMetadataCsrfMiddleware
 from vigil.incidents import access, actions, vocab
 from vigil.incidents.dates import display_period
 from vigil.incidents.forms import (
+    ACT_FIELD_LABELS,
+    INCIDENT_FIELD_LABELS,
+    INVERSE_LINK_LABELS,
     ActForm,
+    AttributionForm,
     EvidenceForm,
+    IdentityForm,
     IncidentFilterForm,
     IncidentForm,
+    LinkForm,
     PersonForm,
     SourceForm,
     apply_errors,
     tristate,
+    tristate_text,
 )
 from vigil.incidents.listing import IncidentFilter, filter_incidents
+from vigil.incidents.models import Incident, Person
 from vigil.incidents.uploads import BoundedMemoryUploadHandler
 
 PAGE_SIZE = 50
@@ -175,7 +184,9 @@ def incident_edit(request: HttpRequest, pk: str) -> HttpResponse:
 def incident_detail(request: HttpRequest, pk: str) -> HttpResponse:
     user = _user(request)
     incident = access.access_incident(user, pk)
-    acts = incident.acts.select_related("victim").prefetch_related("articles", "involvements", "attributions__source")
+    acts = list(
+        incident.acts.select_related("victim").prefetch_related("articles", "involvements", "attributions__source")
+    )
     act_rows = [
         {
             "act": act,
@@ -193,11 +204,13 @@ def incident_detail(request: HttpRequest, pk: str) -> HttpResponse:
             "where": vocab.place_name(act.place_code or incident.place_code),
             "facility": vocab.label(vocab.FACILITY_TYPES, act.facility_type),
             "articles": [article.code for article in act.articles.all()],
-            "sources": [a.source for a in act.attributions.all()],
+            "support": _support(act.attributions.all(), ACT_FIELD_LABELS),
         }
         for act in acts
     ]
-    sources = [{"source": s, "type": vocab.label(vocab.SOURCE_TYPES, s.source_type)} for s in incident.sources.all()]
+    incident_sources = list(incident.sources.all())
+    sources = [{"source": s, "type": vocab.label(vocab.SOURCE_TYPES, s.source_type)} for s in incident_sources]
+    can_write = access.can_write(user, incident)
     context = {
         "incident": incident,
         "place": vocab.place_name(incident.place_code),
@@ -207,11 +220,113 @@ def incident_detail(request: HttpRequest, pk: str) -> HttpResponse:
         "act_rows": act_rows,
         "sources": sources,
         "evidence": incident.evidence.all(),
-        "links_out": incident.links_out.filter(to_incident__in=access.visible_incidents(user)),
-        "can_write": access.can_write(user, incident),
+        "links_out": incident.links_out.filter(to_incident__in=access.visible_incidents(user)).select_related(
+            "to_incident"
+        ),
+        "links_in": [
+            {"link": link, "label": INVERSE_LINK_LABELS.get(link.kind, link.kind)}
+            for link in incident.links_in.filter(from_incident__in=access.visible_incidents(user)).select_related(
+                "from_incident"
+            )
+        ],
+        "link_form": LinkForm(auto_id="link_%s") if can_write else None,
+        "can_write": can_write,
         "evidence_form": EvidenceForm(),
+        "incident_support": _support(
+            incident.attributions.filter(act=None).select_related("source"), INCIDENT_FIELD_LABELS
+        ),
+        "attribution_form": (
+            AttributionForm(sources=incident_sources, acts=acts, auto_id="attribution_%s")
+            if can_write and incident_sources
+            else None
+        ),
     }
     return render(request, "incidents/detail.html", context)
+
+
+def _support(attributions: Any, labels: dict[str, Any]) -> list[dict[str, Any]]:
+    """Which sources support which field, with the grade as reliability and credibility ("B2"), by field."""
+    rows = [
+        {
+            "field": labels.get(a.field, a.field),
+            "source": a.source,
+            "grade": f"{a.source.reliability}{a.credibility}",
+            "order": list(labels).index(a.field) if a.field in labels else len(labels),
+        }
+        for a in attributions
+    ]
+    return sorted(rows, key=lambda row: (row["order"], row["source"].label))
+
+
+@login_and_two_factor_required
+@require_http_methods(["GET", "POST"])
+@atomic_post
+def attribution_create(request: HttpRequest, pk: str) -> HttpResponse:
+    user = _user(request)
+    incident = access.access_incident(user, pk, for_update=request.method == "POST")
+    if not access.can_write(user, incident):
+        raise Http404
+    acts = list(incident.acts.select_related("victim"))
+    form = AttributionForm(request.POST or None, sources=incident.sources.all(), acts=acts)
+    if request.method == "POST" and form.is_valid():
+        act_id, field_name = form.target()
+        try:
+            source = access.access_source(user, form.cleaned_data["source"])
+            act = access.access_act(user, act_id) if act_id else None
+            if source.incident_id != incident.pk or (act is not None and act.incident_id != incident.pk):
+                raise Http404
+            actions.do_attribute(
+                actor=user,
+                source=source,
+                field_name=field_name,
+                act=act,
+                credibility=form.cleaned_data["credibility"],
+                request=request,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            return redirect("incidents:detail", pk=incident.uid)
+    heading = _("Link a source to a field")
+    return render(request, "incidents/form.html", {"form": form, "heading": heading, "incident": incident})
+
+
+@login_and_two_factor_required
+@require_http_methods(["GET", "POST"])
+@atomic_post
+def link_create(request: HttpRequest, pk: str) -> HttpResponse:
+    """Link the incident to another: by the id typed, or by one picked (`pick`) from a search posted with `find`."""
+    from vigil.incidents.search import search_incidents
+
+    user = _user(request)
+    incident = access.access_incident(user, pk, for_update=request.method == "POST")
+    if not access.can_write(user, incident):
+        raise Http404
+    form = LinkForm(request.POST or None)
+    found: list[Incident] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        target = request.POST.get("pick") or data["to"]
+        if "find" in request.POST and not request.POST.get("pick"):
+            others = access.visible_incidents(user).exclude(pk=incident.pk)
+            found = list(search_incidents(others, data["q"]).only("uid", "title")[:10]) if data["q"] else []
+            if not found:
+                form.add_error("q", _("No incident you can see matches these words."))
+        elif not target:
+            form.add_error("to", _("Give the id of the other incident, or find it by words."))
+        else:
+            try:
+                other = access.access_incident(user, target)
+                actions.do_link_incidents(
+                    actor=user, from_incident=incident, to_incident=other, kind=data["kind"], request=request
+                )
+            except Http404:
+                form.add_error("to", _("There is no incident with this id that you can see."))
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                return redirect("incidents:detail", pk=incident.uid)
+    return render(request, "incidents/link.html", {"form": form, "incident": incident, "found": found})
 
 
 @login_and_two_factor_required
@@ -229,29 +344,82 @@ def act_create(request: HttpRequest, pk: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            victim = None
-            if data["victim"]:
-                victim = access.access_person(user, data["victim"])
-            elif data["new_victim"]:
-                victim = actions.do_create_person(
-                    actor=user, team=incident.team, values={"pseudonym": data["new_victim"]}, request=request
-                )
-            perpetrators = (
-                [actions.PerpetratorInput(data["perpetrator_type"], data["degree"] or "direct", data["unit"])]
-                if data["perpetrator_type"]
-                else []
-            )
-            values = {k: data[k] for k in ("act_type", "start", "end", "place", "place_detail", "facility_type")}
-            values["articles"] = [a.strip() for a in data["articles"].split(",") if a.strip()]
-            values.update({fact: tristate(data[fact]) for fact in actions.CUSTODY_FACTS})
+            victim = _chosen_victim(request, user, incident, data)
             actions.do_add_act(
-                actor=user, incident=incident, values=values, victim=victim, perpetrators=perpetrators, request=request
+                actor=user,
+                incident=incident,
+                values=_act_values(data),
+                victim=victim,
+                perpetrators=_perpetrators(data),
+                request=request,
             )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             return redirect("incidents:detail", pk=incident.uid)
     return render(request, "incidents/form.html", {"form": form, "heading": _("New act"), "incident": incident})
+
+
+def _chosen_victim(request: HttpRequest, user: User, incident: Incident, data: dict[str, Any]) -> Person | None:
+    if data["victim"]:
+        return access.access_person(user, data["victim"])
+    if data["new_victim"]:
+        return actions.do_create_person(
+            actor=user, team=incident.team, values={"pseudonym": data["new_victim"]}, request=request
+        )
+    return None
+
+
+def _perpetrators(data: dict[str, Any]) -> list[actions.PerpetratorInput]:
+    if not data["perpetrator_type"]:
+        return []
+    return [actions.PerpetratorInput(data["perpetrator_type"], data["degree"] or "direct", data["unit"])]
+
+
+def _act_values(data: dict[str, Any]) -> dict[str, Any]:
+    values = {k: data[k] for k in ("act_type", "start", "end", "place", "place_detail", "facility_type")}
+    values["articles"] = [a.strip() for a in data["articles"].split(",") if a.strip()]
+    values.update({fact: tristate(data[fact]) for fact in actions.CUSTODY_FACTS})
+    return values
+
+
+@login_and_two_factor_required
+@require_http_methods(["GET", "POST"])
+@atomic_post
+def act_edit(request: HttpRequest, pk: str) -> HttpResponse:
+    user = _user(request)
+    act = access.access_act(user, pk, for_update=request.method == "POST")
+    incident = act.incident
+    if not access.can_write(user, incident):
+        raise Http404
+    people = list(access.visible_people(user).filter(team=incident.team))
+    initial = {
+        "act_type": act.act_type,
+        "victim": str(act.victim_id) if act.victim_id else "",
+        "start": act.start.text(),
+        "end": act.end.text(),
+        "place": act.place_code,
+        "place_detail": act.place_detail,
+        "facility_type": act.facility_type,
+        "articles": ", ".join(act.articles.values_list("code", flat=True)),
+        **{fact: tristate_text(getattr(act, fact)) for fact in actions.CUSTODY_FACTS},
+    }
+    form = ActForm(request.POST or None, people=people, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            values = _act_values(data)
+            values["victim"] = _chosen_victim(request, user, incident, data)
+            actions.do_update_act(actor=user, act=act, values=values, request=request)
+            for perpetrator in _perpetrators(data):
+                actions.do_add_involvement(actor=user, act=act, perpetrator=perpetrator, request=request)
+        except ValidationError as error:
+            # Roll back what this request wrote (a new victim, say) so that nothing half-saved remains.
+            transaction.set_rollback(True)
+            apply_errors(form, error)
+        else:
+            return redirect("incidents:detail", pk=incident.uid)
+    return render(request, "incidents/form.html", {"form": form, "heading": _("Edit act"), "incident": incident})
 
 
 @login_and_two_factor_required
@@ -278,6 +446,34 @@ def source_create(request: HttpRequest, pk: str) -> HttpResponse:
         else:
             return redirect("incidents:detail", pk=incident.uid)
     return render(request, "incidents/form.html", {"form": form, "heading": _("New source"), "incident": incident})
+
+
+@login_and_two_factor_required
+@require_http_methods(["GET", "POST"])
+@atomic_post
+def source_edit(request: HttpRequest, pk: str) -> HttpResponse:
+    user = _user(request)
+    source = access.access_source(user, pk, for_update=request.method == "POST")
+    incident = source.incident
+    if not access.can_write(user, incident):
+        raise Http404
+    initial = {
+        "source_type": source.source_type,
+        "label": source.label,
+        "url": source.url,
+        "hand": source.hand,
+        "reliability": source.reliability,
+        "received_on": source.received_on,
+    }
+    form = SourceForm(request.POST or None, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_source(actor=user, source=source, values=form.cleaned_data, request=request)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            return redirect("incidents:detail", pk=incident.uid)
+    return render(request, "incidents/form.html", {"form": form, "heading": _("Edit source"), "incident": incident})
 
 
 @csrf_exempt
@@ -371,20 +567,62 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @login_and_two_factor_required
 @require_http_methods(["GET", "POST"])
+@atomic_post
+def person_edit(request: HttpRequest, pk: str) -> HttpResponse:
+    """The person's plain attributes; the sealed identity is edited on the person page (see `person_detail`)."""
+    user = _user(request)
+    person = access.access_person(user, pk, for_update=request.method == "POST")
+    fields = ("pseudonym", "kind", "count_low", "count_best", "count_high", "age_band", "citizenship")
+    initial = {name: getattr(person, name) for name in (*fields, "targeting_basis")}
+    form = PersonForm(request.POST or None, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_person(actor=user, person=person, values=form.cleaned_data, request=request)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            return redirect("incidents:person", pk=person.pk)
+    return render(request, "incidents/form.html", {"form": form, "heading": _("Edit person"), "person": person})
+
+
+@login_and_two_factor_required
+@require_http_methods(["GET", "POST"])
+@atomic_post
 def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
     """The person's page. The sealed identity is shown only on request (a POST), to those allowed, after the
-    audit entry for the read is written."""
+    audit entry for the read is written; they may then change it (posted with `action=identity`), which the
+    update action audits. Nobody else is shown the fields or may post them."""
     from vigil.vault.errors import SealedError
 
     user = _user(request)
-    person = access.access_person(user, pk)
+    person = access.access_person(user, pk, for_update=request.method == "POST")
+    may_read = access.can_read_identity(user, person)
     identity: dict[str, str] | None = None
+    identity_form: IdentityForm | None = None
     sealed = False
-    if request.method == "POST" and access.can_read_identity(user, person):
+    if request.method == "POST" and request.POST.get("action") == "identity":
+        if not may_read:
+            raise Http404
+        identity_form = IdentityForm(request.POST)
+        if identity_form.is_valid():
+            try:
+                actions.do_update_person(
+                    actor=user, person=person, values={}, identity=identity_form.cleaned_data, request=request
+                )
+            except ValidationError as error:
+                apply_errors(identity_form, error)
+            except SealedError:
+                sealed = True
+            else:
+                messages.success(request, _("The identity was saved."))
+                return redirect("incidents:person", pk=person.pk)
+    elif request.method == "POST" and may_read:
         try:
             identity = access.read_person_identity(user, person, request=request)
         except SealedError:
             sealed = True
+        else:
+            identity_form = IdentityForm(initial=identity)
     incidents = access.visible_incidents(user).filter(acts__victim=person).distinct()
     return render(
         request,
@@ -392,8 +630,9 @@ def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
         {
             "person": person,
             "identity": identity,
+            "identity_form": identity_form,
             "sealed": sealed,
-            "may_read_identity": access.can_read_identity(user, person),
+            "may_read_identity": may_read,
             "incidents": incidents,
         },
     )

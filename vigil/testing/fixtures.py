@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -45,6 +47,15 @@ def login_as(client: Client, user: User) -> Client:
     session["vigil_epoch"] = user.session_epoch
     session.save()
     return client
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(settings: Any, tmp_path: Path) -> Path:
+    """Each test gets its own data directory, so files and keys one test leaves behind never meet another."""
+    data_dir = tmp_path / "vigil-data"
+    data_dir.mkdir(mode=0o700)
+    settings.DATA_DIR = data_dir
+    return data_dir
 
 
 @pytest.fixture

@@ -46,6 +46,8 @@ class RekeyResult:
     values: int
     files: int
     resumed: bool
+    # Stored files under a key this vault does not hold (not Vigil's, or left from another vault): left untouched.
+    unreadable: int = 0
 
 
 def _start(vault_key: bytes) -> tuple[Keyring, bytes, bool]:
@@ -99,14 +101,23 @@ def _file_store(keyring: Keyring, vault_key: bytes) -> EncryptedFileStore | None
     return EncryptedFileStore(store_root(), keyring, derive_index_key(vault_key))
 
 
-def _stale_files(store: EncryptedFileStore | None, new_id: bytes) -> list[str]:
+def _stale_files(store: EncryptedFileStore | None, keyring: Keyring, new_id: bytes) -> list[str]:
+    """Files under an older key of this vault; files under a key it never held cannot be rewrapped and are skipped."""
     if store is None:
         return []
-    return [address for address in store.iter_addresses() if store.header_key_id(address) != new_id]
+    known = set(keyring.key_ids) - {new_id}
+    return [address for address in store.iter_addresses() if store.header_key_id(address) in known]
+
+
+def _unreadable_files(store: EncryptedFileStore | None, keyring: Keyring) -> int:
+    if store is None:
+        return 0
+    known = set(keyring.key_ids)
+    return sum(1 for address in store.iter_addresses() if store.header_key_id(address) not in known)
 
 
 def _rekey_files(store: EncryptedFileStore | None, keyring: Keyring, new_id: bytes, progress: Progress) -> int:
-    stale = _stale_files(store, new_id)
+    stale = _stale_files(store, keyring, new_id)
     for address in stale:
         assert store is not None
         store.rewrap(address, keyring)
@@ -139,7 +150,7 @@ def rekey(vault_key: bytes, *, progress_factory: Callable[[int], Progress], sett
     values = files = 0
     for _ in range(10):
         stale_values = count_stale_values(new_id)
-        stale_files = len(_stale_files(store, new_id))
+        stale_files = len(_stale_files(store, keyring, new_id))
         if not stale_values and not stale_files:
             break
         progress = progress_factory(stale_values + stale_files)
@@ -147,7 +158,8 @@ def rekey(vault_key: bytes, *, progress_factory: Callable[[int], Progress], sett
         files += _rekey_files(store, keyring, new_id, progress)
     else:
         raise RuntimeError("values keep appearing under the old key; run 'vigil rekey' again.")
+    unreadable = _unreadable_files(store, keyring)
     _finish(vault_key, new_id)
     keyring.clear()
     state.reload_keyring()
-    return RekeyResult(values, files, resumed)
+    return RekeyResult(values, files, resumed, unreadable)

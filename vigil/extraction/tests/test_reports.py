@@ -3,9 +3,11 @@
 These reports were written independently of the extractor and were first used
 as held-out sets: the first twelve (overall F1 0.67 before the generalisation
 work, 0.85 after), then ten more (0.66 before the second round, 0.84 after;
-0.84 on all twenty-two).  The floor sits a little below the score reached, so a change that makes
-extraction worse on unseen-style reports fails here.  Tune rules for causes a
-documenter would agree with, never for a sentence of these files.
+0.84 on all twenty-two), then ten more (0.67 before the third round, 0.84
+after; 0.86 on all thirty-two).  The floor sits a little below the score
+reached, so a change that makes extraction worse on unseen-style reports fails
+here.  Tune rules for causes a documenter would agree with, never for a
+sentence of these files.
 """
 
 from pathlib import Path
@@ -13,12 +15,12 @@ from pathlib import Path
 from vigil.extraction.evaluation import evaluate, format_table
 
 REPORTS = Path(__file__).resolve().parent / "reports"
-FLOOR = 0.83
-INCIDENT_FLOOR = 0.93
+FLOOR = 0.85
+INCIDENT_FLOOR = 0.96
 
 
 def test_the_held_out_reports_score_stays_above_the_floor() -> None:
     per, total = evaluate(REPORTS)
-    assert len(per) == 22, "a report or its gold file is missing"
+    assert len(per) == 32, "a report or its gold file is missing"
     assert total.overall_f1() >= FLOOR, format_table(per, total)
     assert total.sets["incidents"].prf()[2] >= INCIDENT_FLOOR, format_table(per, total)

@@ -15,7 +15,14 @@ from vigil.vault.aead import Keyring
 from vigil.vault.filestore import EncryptedFileStore
 
 
-@object_endpoint("incidents:detail", "incidents:edit", "incidents:act_create", "incidents:source_create")
+@object_endpoint(
+    "incidents:detail",
+    "incidents:edit",
+    "incidents:act_create",
+    "incidents:source_create",
+    "incidents:attribution_create",
+    "incidents:link_create",
+)
 def incident_page(team: Team, member: User) -> dict[str, Any]:
     return {"pk": make_incident(member, team).uid}
 
@@ -43,6 +50,16 @@ def incident(team: Team, member: User) -> dict[str, Any]:
     return {"incident_id": make_incident(member, team).uid}
 
 
+@object_endpoint("incidents:act_edit")
+def act_page(team: Team, member: User) -> dict[str, Any]:
+    return {"pk": make_act(member, make_incident(member, team)).pk}
+
+
+@object_endpoint("incidents:source_edit")
+def source_page(team: Team, member: User) -> dict[str, Any]:
+    return {"pk": make_source(member, make_incident(member, team)).pk}
+
+
 @object_endpoint("api:read_act", "api:update_act", "GET /api/acts/{act_id}", "PATCH /api/acts/{act_id}")
 def act(team: Team, member: User) -> dict[str, Any]:
     return {"act_id": make_act(member, make_incident(member, team)).pk}
@@ -55,7 +72,7 @@ def source(team: Team, member: User) -> dict[str, Any]:
     return {"source_id": make_source(member, make_incident(member, team)).pk}
 
 
-@object_endpoint("incidents:person")
+@object_endpoint("incidents:person", "incidents:person_edit")
 def person_page(team: Team, member: User) -> dict[str, Any]:
     return {"pk": do_create_person(actor=member, team=team, values={"pseudonym": "Z."}).pk}
 

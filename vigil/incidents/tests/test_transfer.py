@@ -96,7 +96,38 @@ def test_broken_json_is_reported_with_its_line_and_column(caseworker: User, team
         json.dumps({"incidents": [{"title": "x", "place": "RU", "acts": [{"act_type": "nope"}]}]}),
         "json",
     )
-    assert any("incidents[0].acts[0].act_types" in p and "entrapment" in p for p in found)
+    assert any("(incidents[0].acts[0].act_type)" in p and "entrapment" in p for p in found)
+
+
+def test_json_problems_name_the_line_column_and_path_of_the_value(caseworker: User, team: Team) -> None:
+    text = (
+        '{"format": "vigil-incidents/1", "incidents": [\n'
+        '  {"title": "Raid", "place": "RU/grozny", "start": "2025-03", "acts": [{"act_type": "beating"}]},\n'
+        '  {"title": "Arrest", "place": "RU/grozny", "start": "2025",\n'
+        '   "acts": [{"act_type": "beating"}, {"act_type": "hooliganism", "articles": ["KoAP 999"]}],\n'
+        '   "sources": [{"source_type": "media", "label": "News", "reliability": "Z"}]},\n'
+        '  {"place": "Atlantis", "start": "2025"}\n'
+        "]}"
+    )
+    found = problems(caseworker, team, text, "json")
+    unknown = next(p for p in found if "hooliganism" in p)
+    assert unknown.startswith("line 4, column 51 (incidents[1].acts[1].act_type): ") and "beating" in unknown
+    assert any(p.startswith("line 4, column 78 (incidents[1].acts[1].articles): ") for p in found)
+    assert any(p.startswith("line 5, column 73 (incidents[1].sources[0].reliability): ") for p in found)
+    assert any(p.startswith("line 6, column 13 (incidents[2].place): ") for p in found)
+    # A field left out is placed at the object that lacks it.
+    assert any(p.startswith("line 6, column 3 (incidents[2].title): ") for p in found)
+
+
+def test_value_offsets_follow_nesting_escapes_and_repeated_keys() -> None:
+    from vigil.incidents.jsonpositions import line_and_column, locate, value_offsets
+
+    text = '{"a": [1, {"b\\"c": "x\\u00e9"}], "a2": null,\n "d": -1.5e3, "d": true}'
+    assert json.loads(text)["d"] is True
+    offsets = value_offsets(text)
+    assert text[offsets['a[1].b"c']] == '"' and text[offsets["a[0]"]] == "1"
+    assert line_and_column(text, offsets["d"]) == (2, 20)
+    assert locate(text, offsets, "a[1].missing") == line_and_column(text, offsets["a[1]"])
 
 
 def test_json_export_reimports_as_the_same_incidents_without_duplicates(

@@ -41,3 +41,8 @@ class Command(BaseCommand):
             f"Rotated the data key{resumed}: {result.values} value(s) and {result.files} file(s) re-encrypted; "
             "the old key is destroyed."
         )
+        if result.unreadable:
+            self.stderr.write(
+                f"{result.unreadable} stored file(s) are under a key this vault never held and were left as they "
+                "are; see 'vigil vault check-files'."
+            )
