@@ -557,7 +557,7 @@ def bulk_insert(model: Any, names: Sequence[str], rows: list[tuple[Any, ...]]) -
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             placeholders = ", ".join(["%s"] * len(ordered))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)  # noqa: S608
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)  # noqa: S608  # nosec B608 - names from model metadata, values bound
         else:
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for value in values:
