@@ -134,6 +134,37 @@ def create_demo_incidents() -> None:
         )
 
 
+def create_sealed_demo_data(passphrase: str) -> None:
+    """Demo data that lives in the vault: drafts in the review queue and an invented identity behind a pseudonym.
+
+    Unseals this process with the demo passphrase for the moment it takes, then seals it again.
+    """
+    from vigil.incidents.actions import do_update_person
+    from vigil.incidents.models import Person
+    from vigil.monitoring.demo import create_demo_drafts
+    from vigil.vault import state
+    from vigil.vault.actions import unlock
+    from vigil.vault.keys import Credential
+
+    documenter = User.objects.filter(username="documenter").first()
+    team = documenter.teams.filter(name="North Caucasus").first() if documenter else None
+    if documenter is None or team is None:
+        return
+    state.unseal_process(unlock(Credential("passphrase", secret=passphrase)))
+    try:
+        create_demo_drafts(team)
+        person = Person.objects.filter(team=team).order_by("created_at").first()
+        if person is not None:
+            do_update_person(
+                actor=User.objects.get(username="coordinator"),
+                person=person,
+                values={},
+                identity={"name": "Ибрагим Демонстрационный (invented)", "phone": "+7 900 000-00-00"},
+            )
+    finally:
+        state.seal_process()
+
+
 def write_credentials(accounts: list[DemoAccount], extra_lines: list[str]) -> str:
     lines = ["Vigil demo instance: invented data only. Log in at http://127.0.0.1:8000/", ""]
     for account in accounts:

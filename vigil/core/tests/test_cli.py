@@ -161,3 +161,22 @@ def test_audit_verify_names_the_edited_entry_from_the_command_line(instance_dir:
     result = run_vigil("audit", "verify", data_dir=instance_dir)
     assert result.returncode == 3
     assert "1" in result.stderr
+
+
+def test_the_demo_instance_holds_sample_data_behind_a_sealed_vault(instance_dir: Path) -> None:
+    result = run_vigil("demo", data_dir=instance_dir)
+    assert result.returncode == 0, result.stderr
+    assert "Vault passphrase:" in result.stdout
+    counts = run_vigil(
+        "manage",
+        "shell",
+        "--no-imports",
+        "-c",
+        "from vigil.incidents.models import Incident, Person; from vigil.monitoring.models import Draft;"
+        "print(Incident.objects.count(), Draft.objects.count(), Person.objects.exclude(name_sealed=None).count())",
+        data_dir=instance_dir,
+    )
+    incidents, drafts, identities = (int(number) for number in counts.stdout.split()[-3:])
+    assert incidents >= 2 and drafts >= 2 and identities >= 1
+    again = run_vigil("demo", data_dir=instance_dir)
+    assert again.returncode == 0 and again.stdout == result.stdout

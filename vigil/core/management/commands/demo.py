@@ -39,6 +39,7 @@ class Command(BaseCommand):
         accounts = demo.create_demo_accounts()
         passphrase = vault_provisioning.generated_passphrase()
         recovery_key = vault_provisioning.create_vault(passphrase)
+        demo.create_sealed_demo_data(passphrase)
         instance.write_marker({"demo": "yes"})
         demo.write_credentials(
             accounts,
