@@ -138,7 +138,8 @@ def _unknown_patterns() -> tuple[re.Pattern[str], ...]:
     media_en = "|".join(re.escape(w) for w in sorted(_words("media_words_en"), key=len, reverse=True))
     media_ru = "|".join(re.escape(w[:-1]) + r"[а-яё]*" for w in sorted(_words("media_words_ru"), key=len, reverse=True))
     verbs_ru = "|".join(re.escape(w) + r"[а-яё]*" for w in _words("cite_verbs_ru"))
-    cap = r"[A-Z0-9][\w'’./+&-]*"
+    # a full stop inside a name ("Yuga.ru") but not one that ends the sentence ("Yuga.ru. That man")
+    cap = r"[A-Z0-9](?:[\w'’/+&-]|\.(?=\w))*"
     return (
         re.compile(rf"\b(?:{media_en})\s+({cap}(?:(?:,\s+|\s+)(?:of\s+|the\s+)?{cap})*)"),
         re.compile(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from vigil.reference.lemmas import expand_lemmas
 from vigil.reference.triggers import compile_phrases, normalise
 
 __all__ = [
@@ -212,8 +213,8 @@ def _parse(name: str, data: dict[str, Any]) -> Vocabulary:
                 "label_ru": _text(raw, "label_ru", here, required=True),
                 "description_en": _text(raw, "description_en", here, required=False),
                 "description_ru": _text(raw, "description_ru", here, required=False),
-                "triggers_en": _strings(raw, "triggers_en", here),
-                "triggers_ru": _strings(raw, "triggers_ru", here),
+                "triggers_en": tuple(expand_lemmas(t, "en") for t in _strings(raw, "triggers_en", here)),
+                "triggers_ru": tuple(expand_lemmas(t, "ru") for t in _strings(raw, "triggers_ru", here)),
                 "properties": tuple(sorted(props.items())),
             }
         )
