@@ -188,6 +188,20 @@ def _check_perpetrators(items: list[tuple[str, str, str]]) -> None:
         raise ValidationError(errors)
 
 
+# A cell starting with one of these is a formula to a spreadsheet; exported cells get a leading apostrophe (OWASP's
+# advice against CSV injection), which the import takes off again so that a file round-trips unchanged.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def from_spreadsheet_safe(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def parse_csv(data: bytes, report: ImportReport) -> list[ParsedIncident]:
     text, problem = _decode(data)
     if problem is not None or text is None:
@@ -248,7 +262,7 @@ def parse_csv(data: bytes, report: ImportReport) -> list[ParsedIncident]:
                 )
             )
             continue
-        values = dict(zip(header, row, strict=True))
+        values = dict(zip(header, (from_spreadsheet_safe(cell) for cell in row), strict=True))
         item = _parse_incident(values, line, positions, report)
         if item is not None:
             parsed.append(item)
@@ -685,7 +699,7 @@ def export_csv(incidents: Iterable[Incident]) -> Iterator[str]:
                 "articles": ";".join(articles),
             }
         )
-        writer.writerow([values[column] for column in CSV_COLUMNS])
+        writer.writerow([spreadsheet_safe(values[column]) for column in CSV_COLUMNS])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

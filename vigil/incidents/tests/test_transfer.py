@@ -151,3 +151,16 @@ def test_csv_export_reads_back(caseworker: User, team: Team) -> None:
     run(caseworker, team, GOOD)
     exported = "".join(export_csv(Incident.objects.all()))
     assert run(caseworker, team, exported).skipped_existing == 1  # type: ignore[attr-defined]
+
+
+def test_a_csv_export_cannot_run_a_formula_in_a_spreadsheet_and_still_reads_back(
+    caseworker: User, team: Team, outsider: User, other_team: Team
+) -> None:
+    incident = make_incident(caseworker, team, title='=HYPERLINK("http://example.invalid")', summary="@SUM(A1:A9) -1")
+    make_act(caseworker, incident)
+    exported = "".join(export_csv(Incident.objects.all()))
+    assert "'=HYPERLINK" in exported
+    assert "'@SUM" in exported
+    assert ",=" not in exported and ',"=' not in exported
+    run(outsider, other_team, exported)
+    assert Incident.objects.get(team=other_team).title == '=HYPERLINK("http://example.invalid")'
