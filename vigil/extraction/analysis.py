@@ -151,8 +151,20 @@ LAW_BEFORE = re.compile(
 )
 
 
+# «которое Верховный суд в 2023 году признал экстремистским», "which was banned in 2023 as extremist": the verb of
+# the ban follows the date in the same clause.
+LAW_AFTER = re.compile(
+    r"^[^.;:!?,]{0,25}?\b(?:признал\w*\s+(?:\w+\s+){0,2}экстремист\w*|признан\w*\s+экстремист\w*|запретил\w*|"
+    r"outlawed|banned|designated\s+(?:\w+\s+){0,3}extremist|declared\s+(?:\w+\s+){0,3}extremist)",
+    re.I,
+)
+
+
 def _law_date(text: str, mention: dates.DateMention) -> bool:
-    return bool(LAW_BEFORE.search(text[max(0, mention.start - 60) : mention.start]))
+    return bool(
+        LAW_BEFORE.search(text[max(0, mention.start - 60) : mention.start])
+        or LAW_AFTER.search(text[mention.end : mention.end + 80])
+    )
 
 
 def _report_date(text: str, mention: dates.DateMention) -> bool:
@@ -175,6 +187,8 @@ DATELINE = re.compile(
 PRESS_RELEASE = re.compile(r"^\s*\([A-ZА-ЯЁ][\w .'’-]{1,30}\)\s*(?:-|–|—)\s", re.M)
 SAID_TODAY = re.compile(r"^\s*(?:said|says|stated|announced)\s+today", re.I)
 HEADLINE_CHARS = 200
+# A dated sentence within this many days of publication is news, not a summary of other cases.
+RECENT_DAYS = 180
 
 
 @cache
@@ -274,6 +288,13 @@ def analyse(text: str, lang: str, reference: date | None, publisher: str | None 
         sources=cited,
     )
     background, aggregate = context_units(text, units)
+    # A sentence that dates its event to a month or a day ("have detained at least 12 men ... since late
+    # January") tells one round-up, not a sum of other cases.
+    aggregate -= {
+        analysis.unit_of(d.start)
+        for d in found_dates
+        if d.precision != "year" and (reference is None or (reference - d.interval()[0]).days <= RECENT_DAYS)
+    }
     headline = headline_units(text, units)
     analysis.headline = headline
     no_incident = background | aggregate | headline

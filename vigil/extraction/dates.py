@@ -118,7 +118,7 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         ("last_unit_en", r"\b(?:earlier\s+)?(last|this|the\s+previous|past)\s+(week|month|year)\b"),
         (
             "weekday",
-            r"\b(?:в|во|on|last)\s+(понедельник|вторник|сред[ауы]|четверг|пятниц[ауы]|суббот[ауы]|воскресенье|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+            r"\b(?:(?:в|во)(?:\s+(?:прошл|эт)[а-я]+)?|on|last|this\s+past|past)\s+(понедельник|вторник|сред[ауы]|четверг|пятниц[ауы]|суббот[ауы]|воскресенье|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
         ),
         (
             "year",

@@ -225,8 +225,19 @@ def segment(analysis: Analysis) -> list[Plan]:
             continue
         if (
             number > 0
+            and (names_main or current in episodes)
+            and units & act_units
+            and _same_day(analysis, units, act_units, main_plan)
+        ):
+            # the main event told again in detail ("Утром 29 июля к ней пришли ..."), after an aside
+            main_plan.units |= units
+            current = main_plan
+            continue
+        if (
+            number > 0
             and (names_main or current is main_plan or current in episodes)
             and units & act_units
+            and main_plan.units & act_units  # a new episode needs an earlier one of the main victim
             and (
                 _new_episode(analysis, units, act_units, main_plan)
                 or _other_agents(analysis, units, act_units, current or main_plan)
@@ -380,6 +391,13 @@ def _new_episode(analysis: Analysis, units: set[int], act_units: set[int], main_
     return leading[0].value[:7] > earlier and len(leading[0].value) >= 7
 
 
+def _same_day(analysis: Analysis, units: set[int], act_units: set[int], main_plan: Plan) -> bool:
+    """The paragraph's acts are dated to the very day of the main victim's dated event."""
+    mine = {d.value for d in _event_dates(analysis, units, act_units) if d.precision == "day"}
+    main = {d.value for d in _event_dates(analysis, main_plan.units, act_units) if d.precision == "day"}
+    return bool(mine & main)
+
+
 def _counted_main(analysis: Analysis, main: str | None, main_plan: Plan) -> bool:
     """The report follows a counted group ("задержали шестерых мужчин"): "мужчин отпустили" is about them."""
     return main is None and any(analysis.unit_of(c.start) in main_plan.units for c in analysis.counts)
@@ -423,6 +441,9 @@ def _other_country(analysis: Analysis, units: set[int], act_units: set[int], bef
     return len(mine) == 1 and bool(earlier) and not mine & earlier
 
 
+WITH_BEFORE = re.compile(r"(?:\bс|\bсо|\bwith)\s+(?:\w+\s+)?$", re.I)
+
+
 def _companion_units(analysis: Analysis, act_units: set[int]) -> set[int]:
     """Clauses about a companion of the victim ("самого друга задержали ещё в марте", "his friend
     disappeared"): another person's incident, not the main victim's."""
@@ -433,8 +454,8 @@ def _companion_units(analysis: Analysis, act_units: set[int]) -> set[int]:
     for unit in act_units:
         text = analysis.unit_text(unit)
         match = pattern.search(text)
-        if match is None:
-            continue
+        if match is None or WITH_BEFORE.search(text[: match.start()]):
+            continue  # "переписку с подругой", "chats with a friend": not the one acted on
         # the companion is the clause's subject or object: at its start or right before/after the act
         acts_here = [m for m in analysis.acts + analysis.outcomes if analysis.unit_of(m.start) == unit]
         begin = analysis.units[unit].start

@@ -62,3 +62,9 @@ def test_future_looking_modal_may_is_not_a_month() -> None:
 def test_date_parsing_never_crashes_on_arbitrary_text(text: str) -> None:
     for mention in find_dates(text, REF):
         assert mention.start < mention.end
+
+
+def test_a_weekday_with_last_is_the_most_recent_such_day() -> None:
+    # REF is a Monday: the Saturday before it is 23 October.
+    assert values("В прошлую субботу его задержали.") == ["2021-10-23"]
+    assert values("He was detained last Saturday.") == ["2021-10-23"]

@@ -171,3 +171,12 @@ def test_a_named_lawyer_is_not_taken_for_the_victim() -> None:
 def test_the_pipeline_never_crashes_on_arbitrary_text(text: str, lang: str) -> None:
     result = extract_report(text, date(2024, 1, 1), lang).as_dict()
     assert isinstance(result["incidents"], list)
+
+
+def test_a_ban_dated_before_its_verb_is_not_the_event_date() -> None:
+    text = (
+        "Гарипова задержали в ночь на 23 ноября во время облавы в клубе в Казани. Его обвиняют по делу "
+        "«международного движения ЛГБТ», которое Верховный суд в 2023 году признал экстремистским."
+    )
+    result = extract_report(text, reference_date=date(2025, 11, 28), lang="ru").as_dict()
+    assert [i["date_start"] for i in result["incidents"]] == ["2025-11-23"]

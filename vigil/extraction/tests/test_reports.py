@@ -5,7 +5,8 @@ as held-out sets: the first twelve (overall F1 0.67 before the generalisation
 work, 0.85 after), then ten more (0.66 before the second round, 0.84 after;
 0.84 on all twenty-two), then ten more (0.67 before the third round, 0.84
 after; 0.86 on all thirty-two), then ten more (0.68 before the fourth round; 0.81 on all forty-two
-with them added).  The floor sits a little below the score
+with them added), then ten more (0.70 before the fifth round, 0.73 after; 0.80 on all fifty-two,
+with the forty-two at 0.81).  The floor sits a little below the score
 reached, so a change that makes extraction worse on unseen-style reports fails
 here.  Tune rules for causes a documenter would agree with, never for a
 sentence of these files.
@@ -16,8 +17,12 @@ from pathlib import Path
 from vigil.extraction.evaluation import Score, evaluate, format_table
 
 REPORTS = Path(__file__).resolve().parent / "reports"
-FLOOR = 0.80
+# All fifty-two reports.
+FLOOR = 0.79
 INCIDENT_FLOOR = 0.92
+# The first forty-two keep the floor they had before the fifth round was added.
+FORTY_TWO_FLOOR = 0.80
+FORTY_TWO_INCIDENT_FLOOR = 0.92
 # The first thirty-two keep their own floor, so adding harder reports never lowers the bar on them.
 FIRST_FLOOR = 0.85
 FIRST_INCIDENT_FLOOR = 0.96
@@ -33,16 +38,33 @@ FOURTH_ROUND = {
     "nizhny-court-ru",
     "shymkent-testimony-en-2",
 }
+FIFTH_ROUND = {
+    "almaty-vigilantes-en",
+    "april-digest-ru",
+    "argun-roundup-en",
+    "dushanbe-farrukh-ru",
+    "kazan-club-ru-2",
+    "khasavyurt-patimat-ru",
+    "krasnodar-orlov-en",
+    "nalchik-amir-en",
+    "spb-party-raid-en",
+    "urus-martan-adam-ru",
+}
 
 
 def test_the_held_out_reports_score_stays_above_the_floor() -> None:
     per, total = evaluate(REPORTS)
-    assert len(per) == 42, "a report or its gold file is missing"
+    assert len(per) == 52, "a report or its gold file is missing"
     assert total.overall_f1() >= FLOOR, format_table(per, total)
     assert total.sets["incidents"].prf()[2] >= INCIDENT_FLOOR, format_table(per, total)
+    forty_two = Score()
     first = Score()
     for name, score in per.items():
-        if name not in FOURTH_ROUND:
+        if name not in FIFTH_ROUND:
+            forty_two.merge(score)
+        if name not in FOURTH_ROUND | FIFTH_ROUND:
             first.merge(score)
+    assert forty_two.overall_f1() >= FORTY_TWO_FLOOR, format_table(per, total)
+    assert forty_two.sets["incidents"].prf()[2] >= FORTY_TWO_INCIDENT_FLOOR, format_table(per, total)
     assert first.overall_f1() >= FIRST_FLOOR, format_table(per, total)
     assert first.sets["incidents"].prf()[2] >= FIRST_INCIDENT_FLOOR, format_table(per, total)
