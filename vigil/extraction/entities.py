@@ -53,6 +53,9 @@ def load_models() -> None:
     _natasha()
 
 
+MONTH_ABBREVIATION_END = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
+
+
 def sentences(text: str) -> list[Sentence]:
     """Sentences with offsets; paragraph numbers come from line breaks."""
     out: list[Sentence] = []
@@ -67,7 +70,17 @@ def sentences(text: str) -> list[Sentence]:
             position += len(block)
             continue
         for sentence in sentenize(block):
-            out.append(Sentence(position + sentence.start, position + sentence.stop, sentence.text, paragraph))
+            start, stop = position + sentence.start, position + sentence.stop
+            if (
+                out
+                and out[-1].paragraph == paragraph
+                and MONTH_ABBREVIATION_END.search(out[-1].text)
+                and (sentence.text[:1].isdigit())
+            ):
+                # "detained on Nov. 20 after ...": the abbreviation's full stop does not end the sentence
+                last = out.pop()
+                start = last.start
+            out.append(Sentence(start, stop, text[start:stop], paragraph))
         position += len(block)
     return out
 

@@ -82,6 +82,7 @@ AGE_RU = re.compile(r"\b(\d{1,2})[- ]?(?:х\s*)?летн[а-яё]*|\bв\s+воз
 NEXT_FOUR = re.compile(r"[\s,]*(?:[\w-]+[\s,]+){0,3}[\w-]+")
 NEXT_WORDS = re.compile(r"[\s,]*((?:[\w-]+[\s,]+){0,2}[\w-]+)")
 CAPITALISED = re.compile(r"^[A-ZА-ЯЁ][a-zа-яё]+")
+RESIDENT_OF = re.compile(r"^(?:жител|уроженц|уроженк|resident|native)")
 
 
 def _is_place(word: str) -> bool:
@@ -102,11 +103,17 @@ def find_ages(text: str) -> list[AgeMention]:
             tail = following.group(1) if following else ""
             name = None
             words = tail.split()
-            for word in (NEXT_FOUR.match(text, match.end()) or following or match).group(0).split()[:4]:
+            previous = ""
+            candidates = (NEXT_FOUR.match(text, match.end()) or following or match).group(0).split()[:4]
+            for position, word in enumerate(candidates):
                 clean = word.strip(",.;:")
-                if CAPITALISED.match(clean) and not _victim_noun().match(clean) and not _is_place(clean):
+                after = candidates[position + 1].strip(",.;:") if position + 1 < len(candidates) else ""
+                town = RESIDENT_OF.match(previous) and bool(CAPITALISED.match(after)) and "," not in word
+                # "жительницу Волжского Ирину": the word after "resident" with a name after it is her town
+                if CAPITALISED.match(clean) and not _victim_noun().match(clean) and not _is_place(clean) and not town:
                     name = clean
                     break
+                previous = clean.lower()
             victim = (
                 prefixed
                 or bool(name)

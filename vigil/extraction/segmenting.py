@@ -90,7 +90,7 @@ def citizenship_owner(analysis: Analysis, start: int, end: int) -> str | None:
     return None
 
 
-HEADING_PUNCTUATION = " \t.:;—–-"
+HEADING_PUNCTUATION = " \t.:;—–-▪▫•●■□◾◽►▶*\ufe0f"
 
 
 def heading_places(analysis: Analysis) -> dict[int, Any]:
@@ -171,6 +171,8 @@ def _another_victim(
     ages = [a for a in analysis.ages if analysis.unit_of(a.start) in units & act_units]
     if not ages or any(main and age_owner(analysis, words, a.name) == main for a in ages):
         return False
+    if main and any(age_owner(analysis, words, a.name) not in (None, main) for a in ages):
+        return True  # a second named person with their own age, caught in an act of this paragraph
     found = _event_dates(analysis, units, act_units)
     main_month = _plan_month(analysis, main_plan, {u for u in main_plan.units if u in act_units})
     return bool(found) and found[0].value[:7] != main_month

@@ -6,7 +6,8 @@ work, 0.85 after), then ten more (0.66 before the second round, 0.84 after;
 0.84 on all twenty-two), then ten more (0.67 before the third round, 0.84
 after; 0.86 on all thirty-two), then ten more (0.68 before the fourth round; 0.81 on all forty-two
 with them added), then ten more (0.70 before the fifth round, 0.73 after; 0.80 on all fifty-two,
-with the forty-two at 0.81).  The floor sits a little below the score
+with the forty-two at 0.81), then ten more (0.63 before the sixth round, 0.76 after; 0.80 on all
+sixty-two, with the fifty-two at 0.80).  The floor sits a little below the score
 reached, so a change that makes extraction worse on unseen-style reports fails
 here.  Tune rules for causes a documenter would agree with, never for a
 sentence of these files.
@@ -17,9 +18,12 @@ from pathlib import Path
 from vigil.extraction.evaluation import Score, evaluate, format_table
 
 REPORTS = Path(__file__).resolve().parent / "reports"
-# All fifty-two reports.
+# All sixty-two reports.
 FLOOR = 0.79
 INCIDENT_FLOOR = 0.92
+# The first fifty-two keep the floor they had before the sixth round was added.
+FIFTY_TWO_FLOOR = 0.79
+FIFTY_TWO_INCIDENT_FLOOR = 0.92
 # The first forty-two keep the floor they had before the fifth round was added.
 FORTY_TWO_FLOOR = 0.80
 FORTY_TWO_INCIDENT_FLOOR = 0.92
@@ -50,20 +54,38 @@ FIFTH_ROUND = {
     "spb-party-raid-en",
     "urus-martan-adam-ru",
 }
+SIXTH_ROUND = {
+    "balashikha-tajik-expelled-en",
+    "chechnya-argun-tg-ru",
+    "ingushetia-leila-ru",
+    "kavkaz-digest-july-ru",
+    "moscow-club-raid-en-2",
+    "shali-video-wire-en",
+    "shymkent-blackmail-en",
+    "spb-khatuev-statement-en",
+    "tashkent-art120-ru",
+    "volgograd-badge-court-ru",
+}
 
 
 def test_the_held_out_reports_score_stays_above_the_floor() -> None:
     per, total = evaluate(REPORTS)
-    assert len(per) == 52, "a report or its gold file is missing"
+    assert len(per) == 62, "a report or its gold file is missing"
     assert total.overall_f1() >= FLOOR, format_table(per, total)
     assert total.sets["incidents"].prf()[2] >= INCIDENT_FLOOR, format_table(per, total)
+    fifty_two = Score()
     forty_two = Score()
     first = Score()
     for name, score in per.items():
+        if name in SIXTH_ROUND:
+            continue
+        fifty_two.merge(score)
         if name not in FIFTH_ROUND:
             forty_two.merge(score)
         if name not in FOURTH_ROUND | FIFTH_ROUND:
             first.merge(score)
+    assert fifty_two.overall_f1() >= FIFTY_TWO_FLOOR, format_table(per, total)
+    assert fifty_two.sets["incidents"].prf()[2] >= FIFTY_TWO_INCIDENT_FLOOR, format_table(per, total)
     assert forty_two.overall_f1() >= FORTY_TWO_FLOOR, format_table(per, total)
     assert forty_two.sets["incidents"].prf()[2] >= FORTY_TWO_INCIDENT_FLOOR, format_table(per, total)
     assert first.overall_f1() >= FIRST_FLOOR, format_table(per, total)
