@@ -106,7 +106,10 @@ def _database_settings() -> dict[str, Any]:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "vigil.sqlite3",
         "OPTIONS": {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            # secure_delete overwrites freed pages, so a destroyed wrap or deleted record leaves no copy in the file.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
@@ -170,7 +173,12 @@ AXES_LOCKOUT_CALLABLE = "vigil.accounts.views.lockout_response"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "token", "passphrase"]
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Behind the TLS proxy that VIGIL_HTTPS implies, every client would share the proxy's address, so one stranger could
+# lock everybody out: take the client's address from the proxy's X-Forwarded-For (one proxy) instead.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if VIGIL_HTTPS else ["REMOTE_ADDR"]
+AXES_IPWARE_PROXY_COUNT = 1 if VIGIL_HTTPS else 0
+# Successful logins are in the audit log; axes would keep every address and browser of every login forever.
+AXES_DISABLE_ACCESS_LOG = True
 
 OTP_TOTP_ISSUER = "Vigil"
 

@@ -51,6 +51,8 @@ def check_credentials(request: HttpRequest, username: str, password: str) -> tup
     stored_duress = candidate.duress_password if candidate is not None and candidate.duress_password else ""
     duress_matches = check_password(password, stored_duress or _dummy_duress_hash()) and bool(stored_duress)
     if getattr(request, "axes_locked_out", False):
+        # The lock-out stopped the backend before it hashed: hash once more so a lock-out costs what a login costs.
+        check_password(password, _dummy_duress_hash())
         return None, False
     if isinstance(user, User):
         return user, False
@@ -65,8 +67,9 @@ def _render_login(request: HttpRequest, form: LoginForm, error: str | None = Non
 
 
 def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
-    """Axes calls this when a lock-out applies: the page is the same as for a wrong password."""
-    return _render_login(request, LoginForm(), bad_credentials_message())
+    """Axes calls this when a lock-out applies: the page is the same as for a wrong password, user name included."""
+    typed = request.POST.get("username", "")[:150] if request.method == "POST" else ""
+    return _render_login(request, LoginForm(initial={"username": typed}), bad_credentials_message())
 
 
 @require_http_methods(["GET", "POST"])

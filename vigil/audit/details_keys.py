@@ -51,8 +51,13 @@ def current_public_key() -> X25519PublicKey | None:
     """The public key to seal details with, or None before the instance has a vault (details are then plain)."""
     from vigil.vault.models import VAULT_ROW, Vault
 
-    raw = Vault.objects.filter(pk=VAULT_ROW).values_list("audit_details_public_key", flat=True).first()
-    return public_key_from_bytes(bytes(raw)) if raw else None
+    rows = list(Vault.objects.filter(pk=VAULT_ROW).values_list("audit_details_public_key", flat=True))
+    if not rows:
+        return None
+    if not rows[0]:
+        # A vault without its key means someone blanked it to get readable details: refuse to write (fail closed).
+        raise ValueError("The vault's audit-details key is missing; audit entries cannot be written.")
+    return public_key_from_bytes(bytes(rows[0]))
 
 
 def current_private_key(vault_key: bytes) -> X25519PrivateKey | None:

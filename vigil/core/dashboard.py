@@ -26,7 +26,8 @@ class Dashboard:
         return not (self.pending_drafts or self.duress_alerts or self.vault_sealed)
 
 
-def dashboard_for(user: User) -> Dashboard:
+def dashboard_for(user: User, *, decoy_unsealed: bool = False) -> Dashboard:
+    """`decoy_unsealed`: this session typed the duress passphrase, so it is not told that the vault is sealed."""
     from vigil.incidents.access import visible_incidents
     from vigil.monitoring.access import pending_drafts
     from vigil.vault import state
@@ -38,6 +39,6 @@ def dashboard_for(user: User) -> Dashboard:
     return Dashboard(
         pending_drafts=pending_drafts(user).count(),
         incidents_this_week=visible_incidents(user).filter(created_at__gte=week_ago).count(),
-        vault_sealed=not state.is_unsealed() and user.is_coordinator and not user.access_revoked,
+        vault_sealed=not state.is_unsealed() and user.is_coordinator and not user.access_revoked and not decoy_unsealed,
         duress_alerts=alerts,
     )

@@ -47,6 +47,10 @@ def check_can_create() -> None:
         raise InstanceError(f"an instance already exists in {directory}; nothing was changed.")
     if directory.exists() and not directory.is_dir():
         raise InstanceError(f"{directory} exists and is not a directory; nothing was changed.")
+    # Anything already there (files, keys, a half-finished instance) would be mixed into the new one. The secret key
+    # is the exception: settings create it in an existing, empty data directory.
+    if directory.is_dir() and any(entry.name != "secret_key" for entry in directory.iterdir()):
+        raise InstanceError(f"the data directory {directory} is not empty; nothing was changed.")
     parent = directory if directory.exists() else _nearest_existing_parent(directory)
     if not os.access(parent, os.W_OK | os.X_OK):
         raise InstanceError(f"the data directory {directory} cannot be written; nothing was changed.")

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from vigil.accounts.access import login_and_two_factor_required
 from vigil.accounts.models import User
 from vigil.core.dashboard import dashboard_for
+from vigil.vault.views import DECOY_SESSION_KEY
 
 
 @login_and_two_factor_required
@@ -13,7 +14,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     teams = [] if user.access_revoked else list(user.teams.all())
-    return render(request, "core/home.html", {"dashboard": dashboard_for(user), "teams": teams})
+    decoy = bool(request.session.get(DECOY_SESSION_KEY))
+    return render(request, "core/home.html", {"dashboard": dashboard_for(user, decoy_unsealed=decoy), "teams": teams})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from vigil.accounts.models import Team, User
+from vigil.accounts.models import Role, Team, User
 from vigil.audit.actions import record_event
 from vigil.incidents import vocab
 from vigil.incidents.access import WRITER_ROLES, can_read_identity, can_write, visible_incidents
@@ -191,12 +191,21 @@ def _audit_fields(changed: Sequence[str]) -> list[str]:
     return sorted(names - {"region_code", "country_code"})
 
 
+def require_confidentiality_right(actor: User, confidentiality: str) -> None:
+    """Only a coordinator publishes an incident (DESIGN §1: publishing is theirs); otherwise any caseworker could make
+    a team's case readable by every account. Creating an incident already restricted is anyone's choice; changing the
+    confidentiality of an existing one is a coordinator's, so nobody can hide a case from colleagues afterwards."""
+    if confidentiality == Confidentiality.PUBLIC and actor.role != Role.COORDINATOR:
+        raise PermissionDenied
+
+
 @transaction.atomic
 def do_create_incident(
     *, actor: User, team: Team, values: Mapping[str, Any], request: HttpRequest | None = None
 ) -> Incident:
     _require_writer(actor, team)
     columns = clean_incident(values)
+    require_confidentiality_right(actor, columns["confidentiality"])
     incident = Incident.objects.create(team=team, created_by=actor, **columns)
     index_incidents([(incident.pk, incident.title, incident.summary)])
     record_event(
@@ -228,6 +237,9 @@ def do_update_incident(
         errors = Errors()
         _dates(errors, start, end)
         errors.raise_if_any()
+    changes_confidentiality = columns.get("confidentiality", incident.confidentiality) != incident.confidentiality
+    if changes_confidentiality and actor.role != Role.COORDINATOR:
+        raise PermissionDenied
     changed = _apply(incident, columns)
     if not changed:
         return []

@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from vigil.accounts.models import Team, User
+from vigil.audit.actions import record_event
 from vigil.incidents import access, actions
 from vigil.incidents.listing import IncidentFilter, filter_incidents
 from vigil.incidents.models import Act, Incident, Person, Source
@@ -147,8 +148,13 @@ class ActOut(Schema):
         return str(obj.incident.uid)
 
     @staticmethod
-    def resolve_victim(obj: Act) -> str | None:
-        return str(obj.victim_id) if obj.victim_id else None
+    def resolve_victim(obj: Act, context: Any) -> str | None:
+        """People are the owning team's records: others reading a published act learn only that there was a victim."""
+        request = (context or {}).get("request")
+        user = getattr(request, "auth", None) or getattr(request, "user", None)
+        if not obj.victim_id or not access.can_write(user, obj.incident):
+            return None
+        return str(obj.victim_id)
 
     @staticmethod
     def resolve_start(obj: Act) -> str:
@@ -312,7 +318,12 @@ def create_incident(request: HttpRequest, payload: IncidentIn) -> Any:
 
 @router.get("/incidents/{incident_id}", response=IncidentOut, summary="Read an incident")
 def read_incident(request: HttpRequest, incident_id: str) -> Any:
-    return access.access_incident(_user(request), incident_id)
+    user = _user(request)
+    incident = access.access_incident(user, incident_id)
+    record_event(
+        actor_id=user.pk, action="incident.read", object_type="incident", object_id=incident.pk, request=request
+    )
+    return incident
 
 
 @router.patch("/incidents/{incident_id}", response=IncidentOut, summary="Change fields of an incident")

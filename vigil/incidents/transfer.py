@@ -36,10 +36,18 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vigil.accounts.models import Team, User
+from vigil.accounts.models import Role, Team, User
 from vigil.audit.actions import record_event
 from vigil.incidents import vocab
-from vigil.incidents.actions import CUSTODY_FACTS, DEGREES, _require_writer, clean_act, clean_incident, clean_source
+from vigil.incidents.actions import (
+    CUSTODY_FACTS,
+    DEFAULT_CONFIDENTIALITY,
+    DEGREES,
+    _require_writer,
+    clean_act,
+    clean_incident,
+    clean_source,
+)
 from vigil.incidents.jsonpositions import locate, value_offsets
 from vigil.incidents.models import Act, ActArticle, Degree, Incident, Involvement, Source
 from vigil.incidents.search import index_incidents
@@ -424,6 +432,12 @@ def import_incidents(*, actor: User, team: Team, data: bytes, file_format: str, 
         report.problems.append(Problem(0, "", _("the format must be csv or json.")))
         raise ImportFailed(report)
     parsed = parse_csv(data, report) if file_format == "csv" else parse_json(data, report)
+    if actor.role != Role.COORDINATOR:
+        for item in parsed:
+            if item.columns.get("confidentiality", DEFAULT_CONFIDENTIALITY) == "public":
+                report.problems.append(
+                    Problem(item.line, "confidentiality", _("only a coordinator may publish an incident."))
+                )
     if report.problems:
         raise ImportFailed(report)
     seen: set[str] = set()

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from vigil.accounts.access import login_and_two_factor_required
 from vigil.accounts.models import User
+from vigil.audit.actions import record_event
 from vigil.core.middleware import FetchMetadataCsrfMiddleware
 from vigil.incidents import access, actions, vocab
 from vigil.incidents.dates import display_period
@@ -184,6 +185,10 @@ def incident_edit(request: HttpRequest, pk: str) -> HttpResponse:
 def incident_detail(request: HttpRequest, pk: str) -> HttpResponse:
     user = _user(request)
     incident = access.access_incident(user, pk)
+    # Summaries may name people: every opening of an incident is recorded before anything is shown.
+    record_event(
+        actor_id=user.pk, action="incident.read", object_type="incident", object_id=incident.pk, request=request
+    )
     acts = list(
         incident.acts.select_related("victim").prefetch_related("articles", "involvements", "attributions__source")
     )
@@ -480,7 +485,14 @@ def source_edit(request: HttpRequest, pk: str) -> HttpResponse:
 @login_and_two_factor_required
 @require_http_methods(["GET", "POST"])
 def evidence_upload(request: HttpRequest, pk: str) -> HttpResponse:
-    """Upload handlers must be set before the body is read, hence before the CSRF check, which follows at once."""
+    """Upload handlers must be set before the body is read, hence before the CSRF check, which follows at once.
+
+    Who may add evidence here is decided first, from the URL alone: someone who may not would otherwise make the
+    server read a body of up to the upload limit before being told "not found".
+    """
+    incident = access.access_incident(_user(request), pk)
+    if not access.can_write(_user(request), incident):
+        raise Http404
     handler = BoundedMemoryUploadHandler(request)
     request.upload_handlers = [handler]
     response = _evidence_upload(request, pk, handler)
@@ -527,7 +539,10 @@ def _evidence_upload(request: HttpRequest, pk: str, handler: BoundedMemoryUpload
 
 @login_and_two_factor_required
 def evidence_manifest(request: HttpRequest, pk: str) -> HttpResponse:
+    """The signed manifest names the team member who received the file: for the owning team only."""
     evidence = access.access_evidence(_user(request), pk)
+    if not access.can_write(_user(request), evidence.incident):
+        raise Http404
     response = JsonResponse(actions.manifest_document(evidence), json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = 'attachment; filename="manifest.json"'
     return response

@@ -71,15 +71,24 @@ def incident_values(values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+# Only these kinds of report come from a public publisher whose name and link may stand in a plain source label.
+PUBLIC_KINDS = frozenset({ReportKind.RSS, ReportKind.HTML})
+
+
 def source_values(report: Report) -> dict[str, Any]:
+    """The incident's source for an accepted report, carrying nothing from the sealed provenance that may name a person.
+
+    A Telegram export's chat name can be a private person (a personal chat) and a forwarder is a person: neither may
+    leave the vault as a plain label. Only a public feed's publisher and link do.
+    """
     provenance = report.provenance or {}
-    label = provenance.get("chat") or provenance.get("publisher") or ""
-    if not label:
-        label = _("Report received through monitoring")
+    kind = ReportKind(report.kind)
+    public = kind in PUBLIC_KINDS
+    label = str(provenance.get("publisher") or "") if public else ""
     return {
-        "source_type": SOURCE_TYPE_BY_KIND.get(ReportKind(report.kind), "anonymous_report"),
-        "label": str(label)[:200],
-        "url": str(provenance.get("link") or "")[:500],
+        "source_type": SOURCE_TYPE_BY_KIND.get(kind, "anonymous_report"),
+        "label": (label or _("Report received through monitoring"))[:200],
+        "url": str(provenance.get("link") or "")[:500] if public else "",
         "received_on": report.reference_date,
     }
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 
 from vigil.accounts.models import User
@@ -128,6 +128,18 @@ def _destroy_passphrase_wraps(*, actor: User | None, request: HttpRequest | None
     record_event(
         actor_id=_actor_id(actor), action="vault.duress", object_type="vault", object_id=VAULT_ROW, request=request
     )
+    transaction.on_commit(flush_destroyed_pages)
+
+
+def flush_destroyed_pages() -> None:
+    """Make a destroyed wrap unrecoverable from the files now, not at the next checkpoint.
+
+    SQLite keeps the old page in the main file until the WAL is checkpointed (secure_delete, set for every connection,
+    zeroes what is freed then); PostgreSQL keeps the old row version until VACUUM (see the README).
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def do_unseal(*, credential: Credential, actor: User | None = None, request: HttpRequest | None = None) -> None:

@@ -166,7 +166,9 @@ def _header(vault: Any, salt: bytes) -> bytes:
             "format": 1,
             "created_at": timezone.now().isoformat(),
             "kdf": vault.kdf,
-            "wraps": vault.wraps,
+            # Only the recovery and share wraps: a passphrase destroyed under duress must not live on in old backups,
+            # and a coerced operator must not be able to open one (DESIGN §4: the recovery key kept elsewhere).
+            "wraps": [wrap for wrap in vault.wraps if wrap.get("kind") != "passphrase"],
             "salt": base64.b64encode(salt).decode("ascii"),
         }
     )

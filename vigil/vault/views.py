@@ -24,6 +24,10 @@ def _coordinator(request: HttpRequest) -> User | None:
     return None
 
 
+# Set in the session that typed the operator's duress passphrase.
+DECOY_SESSION_KEY = "vigil_vault_decoy"
+
+
 @login_and_two_factor_required
 @require_http_methods(["GET", "POST"])
 def unseal_view(request: HttpRequest) -> HttpResponse:
@@ -42,7 +46,10 @@ def unseal_view(request: HttpRequest) -> HttpResponse:
         except (VaultError, ValueError):
             error = _("That does not unlock the vault. Check what you typed and try again.")
         else:
-            # The duress passphrase ends here too, with the same message and redirect.
+            # The duress passphrase ends here too, with the same message and redirect; the home page of this session
+            # then keeps looking unsealed (DECOY_SESSION_KEY), as it would after the real passphrase.
+            if not state.is_unsealed():
+                request.session[DECOY_SESSION_KEY] = True
             messages.success(request, _("The vault is unsealed."))
             return redirect("core:home")
     status = 200 if error is None else 400

@@ -224,3 +224,12 @@ def test_passwords_are_hashed_with_argon2id(caseworker: User) -> None:
     caseworker.refresh_from_db()
     assert caseworker.password.startswith("argon2$argon2id$")
     assert check_password(PASSWORD, caseworker.password)
+
+
+def test_a_locked_out_account_gets_the_same_page_as_a_wrong_password(caseworker: User) -> None:
+    wrong = password_step(Client(), "caseworker", "a wrong but long password", ip="10.5.0.1")
+    for attempt in range(5):
+        password_step(Client(), "caseworker", f"wrong password number {attempt}", ip=f"10.5.1.{attempt}")
+    locked = password_step(Client(), "caseworker", "a wrong but long password", ip="10.5.0.1")
+    assert locked.status_code == wrong.status_code == 200
+    assert without_tokens(locked.content, b"caseworker") == without_tokens(wrong.content, b"caseworker")

@@ -74,3 +74,13 @@ def test_once_the_vault_exists_details_are_sealed_and_show_reads_them(
     passphrase_file.write_text(VAULT_PASSPHRASE)
     call_command("audit", "show", "--last", "5", "--passphrase-file", str(passphrase_file))
     assert "+79281234567" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_blanking_the_details_key_stops_audited_actions_instead_of_writing_plain_details(vault: str) -> None:
+    from vigil.audit.actions import AuditWriteError, record_event
+    from vigil.vault.models import Vault
+
+    Vault.objects.update(audit_details_public_key=b"")
+    with pytest.raises(AuditWriteError):
+        record_event(actor_id=1, action="person.search", details={"query": "+79281234567"})

@@ -39,9 +39,11 @@ def test_an_outsider_gets_not_found_exactly_like_a_missing_incident(
     assert access_incident(caseworker, incident.pk) == incident
 
 
-def test_a_viewer_sees_only_published_incidents(caseworker: User, viewer: User, outsider: User, team: Team) -> None:
+def test_a_viewer_sees_only_published_incidents(
+    caseworker: User, coordinator: User, viewer: User, outsider: User, team: Team
+) -> None:
     unpublished = make_incident(caseworker, team)
-    published = make_incident(caseworker, team, title="Published report", confidentiality="public")
+    published = make_incident(coordinator, team, title="Published report", confidentiality="public")
     assert list(visible_incidents(viewer)) == [published]
     with pytest.raises(Http404):
         access_incident(viewer, unpublished.uid)
@@ -49,9 +51,9 @@ def test_a_viewer_sees_only_published_incidents(caseworker: User, viewer: User, 
 
 
 def test_someone_who_may_only_read_a_published_incident_cannot_change_it(
-    caseworker: User, outsider: User, team: Team
+    coordinator: User, outsider: User, team: Team
 ) -> None:
-    published = make_incident(caseworker, team, confidentiality="public")
+    published = make_incident(coordinator, team, confidentiality="public")
     with pytest.raises(PermissionDenied):
         access_incident(outsider, published.uid, for_update=True)
     with pytest.raises(PermissionDenied):
@@ -68,8 +70,10 @@ def test_a_restricted_incident_is_seen_by_its_creator_and_the_coordinator_only(
         access_incident(colleague, incident.uid)
 
 
-def test_a_user_whose_access_was_revoked_sees_nothing(caseworker: User, colleague: User, team: Team) -> None:
-    incident = make_incident(caseworker, team, confidentiality="public")
+def test_a_user_whose_access_was_revoked_sees_nothing(
+    caseworker: User, coordinator: User, colleague: User, team: Team
+) -> None:
+    incident = make_incident(coordinator, team, confidentiality="public")
     act = make_act(caseworker, incident)
     do_trigger_duress(user=colleague)
     assert list(visible_incidents(colleague)) == []
@@ -87,3 +91,18 @@ def test_people_are_team_records_hidden_from_outsiders_and_viewers(
             access_person(user, person.pk)
     with pytest.raises(Http404):
         access_person(caseworker, "1; drop table")
+
+
+def test_only_a_coordinator_publishes_or_changes_who_may_see_an_incident(
+    caseworker: User, coordinator: User, outsider: User, team: Team
+) -> None:
+    with pytest.raises(PermissionDenied):
+        make_incident(caseworker, team, confidentiality="public")
+    incident = make_incident(caseworker, team)
+    for confidentiality in ("public", "restricted"):
+        with pytest.raises(PermissionDenied):
+            do_update_incident(actor=caseworker, incident=incident, values={"confidentiality": confidentiality})
+    with pytest.raises(Http404):
+        access_incident(outsider, incident.uid)
+    do_update_incident(actor=coordinator, incident=incident, values={"confidentiality": "public"})
+    assert access_incident(outsider, incident.uid) == incident

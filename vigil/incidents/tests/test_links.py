@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from vigil.accounts.models import Team, User
+from vigil.accounts.models import Role, Team, User
 from vigil.audit.models import AuditEntry
 from vigil.incidents.models import IncidentLink
 from vigil.incidents.tests.helpers import make_incident
-from vigil.testing.fixtures import login_as
+from vigil.testing.fixtures import login_as, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,8 @@ def test_a_published_incident_of_another_team_can_be_linked_to_and_the_link_is_h
     caseworker: User, outsider: User, team: Team, other_team: Team
 ) -> None:
     mine = make_incident(caseworker, team, title="Our team-only incident")
-    published = make_incident(outsider, other_team, title="Published raid", confidentiality="public")
+    their_coordinator = make_user("their-coordinator", Role.COORDINATOR, [other_team])
+    published = make_incident(their_coordinator, other_team, title="Published raid", confidentiality="public")
     client = login_as(Client(), caseworker)
     response = client.post(
         f"/incidents/{mine.uid}/links/new/", {"kind": "related", "to": str(published.uid)}, secure=True

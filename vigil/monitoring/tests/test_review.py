@@ -123,3 +123,15 @@ def test_the_queue_filters_by_language_and_date(tmp_path: Path, team: Team, coll
     assert pending_drafts(colleague, language="en").count() == 1
     assert pending_drafts(colleague, since=date(2025, 5, 1)).get().language == "en"
     assert pending_drafts(colleague, until=date(2025, 4, 1)).get().language == "ru"
+
+
+def test_a_personal_chat_name_never_leaves_the_vault_as_a_source_label(
+    tmp_path: Path, team: Team, colleague: User
+) -> None:
+    chat = telegram_chat([message(1, EN_REPORT, forwarded_from="Иван Петров")])
+    chat.update({"name": "Иван Петров", "type": "personal_chat"})
+    ingest_files([write(tmp_path, "result.json", chat)], team=team, progress=False)
+    incident = do_accept_draft(draft=Draft.objects.filter(team=team).latest("created_at"), actor=colleague)
+    source = incident.sources.get()
+    assert "Петров" not in source.label
+    assert source.url == ""

@@ -123,6 +123,9 @@ def test_no_canary_at_rest_and_a_backup_restores_onto_a_fresh_instance_with_shar
             "restore", str(archive), "--shares-file", write(tmp_path, "one", shares[0]), data_dir=target
         )
         assert one_share.returncode != 0 and "2 different shares are needed" in one_share.stderr
+        # An operator passphrase (which duress may have destroyed, and which can be coerced) never opens a backup.
+        by_passphrase = run_vigil("restore", str(archive), "--passphrase-file", passphrase_file, data_dir=target)
+        assert by_passphrase.returncode != 0 and not target.exists()
         restored = run_vigil("restore", str(archive), "--shares-file", shares_file, data_dir=target)
         assert restored.returncode == 0, restored.stderr
         assert run_vigil("audit", "verify", data_dir=target).returncode == 0

@@ -55,9 +55,16 @@ def test_other_users_see_the_locked_page_not_the_unseal_form(vault: str, casewor
 def test_the_duress_passphrase_answers_exactly_like_the_real_one(vault: str, coordinator: User) -> None:
     key = actions.unlock(Credential("passphrase", secret=VAULT_PASSPHRASE))
     actions.do_set_duress(vault_key=key, duress_passphrase=DURESS)
-    normal = unseal(login_as(Client(), coordinator), VAULT_PASSPHRASE)
+    normal_client = login_as(Client(), coordinator)
+    normal = unseal(normal_client, VAULT_PASSPHRASE)
+    normal_home = normal_client.get(reverse("core:home"), secure=True).content
     state.seal_process()
-    duress = unseal(login_as(Client(), coordinator), DURESS)
+    duress_client = login_as(Client(), coordinator)
+    duress = unseal(duress_client, DURESS)
+    duress_home = duress_client.get(reverse("core:home"), secure=True).content
+    # The page after it does not say "sealed" either: to the people watching, the vault opened.
+    assert b"The vault is sealed" not in normal_home
+    assert b"The vault is sealed" not in duress_home
     assert duress.status_code == normal.status_code == 302
     assert duress["Location"] == normal["Location"]
     assert {k: v for k, v in duress.headers.items() if k not in VOLATILE_HEADERS} == {

@@ -2,9 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vigil.core import instance
+
+# Room for the multipart envelope and the form's other fields around an upload of the largest allowed size.
+BODY_MARGIN = 1024 * 1024
 
 
 class Command(BaseCommand):
@@ -37,4 +41,15 @@ class Command(BaseCommand):
 
         host, port = options["host"], options["port"]
         self.stdout.write(f"Vigil is serving on http://{host}:{port}/ (press Ctrl+C to stop).")
-        serve(application, host=host, port=port, threads=options["threads"], ident="Vigil", _quiet=True)
+        serve(
+            application,
+            host=host,
+            port=port,
+            threads=options["threads"],
+            ident="Vigil",
+            _quiet=True,
+            # Request bodies stay in memory up to the upload limit: waitress would otherwise spill anything over
+            # 512 KiB (evidence files included) into a plaintext temporary file. Larger bodies are refused.
+            inbuf_overflow=settings.MAX_UPLOAD_BYTES + BODY_MARGIN,
+            max_request_body_size=settings.MAX_UPLOAD_BYTES + BODY_MARGIN,
+        )

@@ -35,6 +35,8 @@ def unseal_for_command(passphrase_file: str | None) -> bool:
     else:
         raise CommandError("the vault is sealed: give --passphrase-file or run the command in a terminal.")
     try:
+        # A long ingest must obey "seal now" and pick up a rotated keyring like a server does.
+        state.enable_watcher()
         state.unseal_process(unlock(Credential("passphrase", secret=passphrase)))
     except VaultError as error:
         raise CommandError(str(error)) from None
