@@ -104,8 +104,9 @@ class IncidentPatch(Schema):
     outcome: str | None = None
 
 
-class IncidentQuery(Schema):
-    q: str = ""
+class IncidentCodes(Schema):
+    """Filters made of codes and dates only: safe in a URL."""
+
     place: str = ""
     period_from: date | None = None
     period_to: date | None = None
@@ -113,6 +114,12 @@ class IncidentQuery(Schema):
     perpetrator: str = ""
     article: str = ""
     verification: str = ""
+
+
+class IncidentQuery(IncidentCodes):
+    """Filters with words: sent in a request body, never in a URL (URLs end up in logs and histories)."""
+
+    q: str = ""
 
 
 class PerpetratorSchema(Schema):
@@ -296,15 +303,26 @@ def _given(payload: Schema) -> dict[str, Any]:
     return payload.dict(exclude_unset=True)
 
 
-@router.get("/incidents", response=list[IncidentOut], summary="List incidents (filters, full text, pages)")
-@paginate(PageNumberPagination, page_size=50)
-def list_incidents(request: HttpRequest, filters: Query[IncidentQuery]) -> Any:
-    wanted = IncidentFilter(**filters.dict())
+def _listed(request: HttpRequest, filters: dict[str, Any]) -> Any:
     return (
-        filter_incidents(access.visible_incidents(_user(request)), wanted)
+        filter_incidents(access.visible_incidents(_user(request)), IncidentFilter(**filters))
         .select_related("team")
         .order_by("-start_date", "-id")
     )
+
+
+@router.get("/incidents", response=list[IncidentOut], summary="List incidents (filters by code and date, pages)")
+@paginate(PageNumberPagination, page_size=50)
+def list_incidents(request: HttpRequest, filters: Query[IncidentCodes]) -> Any:
+    return _listed(request, filters.dict())
+
+
+@router.post(
+    "/incidents/search", response=list[IncidentOut], summary="Search incidents by words and filters (in the body)"
+)
+@paginate(PageNumberPagination, page_size=50)
+def search_incidents_api(request: HttpRequest, filters: IncidentQuery) -> Any:
+    return _listed(request, filters.dict())
 
 
 @router.post("/incidents", response={201: IncidentOut}, summary="Create an incident")

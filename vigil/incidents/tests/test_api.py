@@ -35,8 +35,16 @@ def test_a_member_creates_lists_filters_and_updates_incidents(caseworker: User, 
         secure=True,
     )
     assert act.status_code == 201 and act.json()["articles"] == ["KoAP 19.3"]
-    listed = client.get("/api/incidents", {"q": "café", "act_type": "physical_violence"}, secure=True).json()
+    listed = client.post(
+        "/api/incidents/search",
+        json.dumps({"q": "café", "act_type": "physical_violence"}),
+        content_type="application/json",
+        secure=True,
+    ).json()
     assert listed["count"] == 1 and listed["items"][0]["start"] == "2025-03"
+    assert client.get("/api/incidents", {"act_type": "physical_violence"}, secure=True).json()["count"] == 1
+    # Words never travel in a URL: the list ignores a `q` parameter rather than searching by it.
+    assert client.get("/api/incidents", {"q": "no-such-word-anywhere"}, secure=True).json()["count"] == 1
     assert client.get("/api/incidents", {"perpetrator": "fsb"}, secure=True).json()["count"] == 0
     patched = client.patch(
         f"/api/incidents/{incident_id}",
