@@ -265,8 +265,14 @@ def do_set_duress(*, vault_key: bytes, duress_passphrase: str, actor: User | Non
 
 
 @transaction.atomic
-def do_split_shares(*, vault_key: bytes, threshold: int, count: int, actor: User | None = None) -> list[str]:
-    """Replace the M-of-N shares wrap; return the share texts (shown once, one per holder)."""
+def do_split_shares(
+    *, vault_key: bytes, threshold: int, count: int, only_shares: bool = False, actor: User | None = None
+) -> list[str]:
+    """Replace the M-of-N shares wrap; return the share texts (shown once, one per holder).
+
+    With `only_shares`, every operator passphrase wrap is destroyed too, so that no single person can unseal: then M
+    holders (or the offline recovery key) are needed, which is the point of M-of-N under coercion.
+    """
     vault = get_vault(for_update=True)
     _check_key(vault, vault_key)
     try:
@@ -274,14 +280,19 @@ def do_split_shares(*, vault_key: bytes, threshold: int, count: int, actor: User
     except ValueError as error:
         raise VaultActionError(f"{error} Nothing was changed.") from None
     label = f"shares {threshold} of {count}"
-    kept = [wrap for wrap in wraps_of(vault) if wrap.kind != "shares"]
+    dropped = {"shares", "passphrase"} if only_shares else {"shares"}
+    kept = [wrap for wrap in wraps_of(vault) if wrap.kind not in dropped]
     _save_wraps(vault, [*kept, wrap_key(vault_key, derive_shares_kek(secret), "shares", label)])
+    if only_shares:
+        vault.duress_check = random_duress_check()
+        vault.save(update_fields=["duress_check"])
+        transaction.on_commit(flush_destroyed_pages)
     record_event(
         actor_id=_actor_id(actor),
         action="vault.split_shares",
         object_type="vault",
         object_id=VAULT_ROW,
-        details={"threshold": threshold, "count": count},
+        details={"threshold": threshold, "count": count, "only_shares": only_shares},
     )
     return texts
 

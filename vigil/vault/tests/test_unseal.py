@@ -77,6 +77,16 @@ def test_m_minus_one_shares_cannot_unseal_and_m_can(vault: str) -> None:
     assert state.is_unsealed()
 
 
+def test_with_only_shares_no_single_operator_can_unseal(vault: str) -> None:
+    key = actions.unlock(passphrase())
+    shares = actions.do_split_shares(vault_key=key, threshold=2, count=3, only_shares=True)
+    with pytest.raises(WrongKeyError):
+        actions.do_unseal(credential=passphrase())
+    assert not state.is_unsealed()
+    actions.do_unseal(credential=Credential("shares", shares=(shares[1], shares[2])))
+    assert state.is_unsealed()
+
+
 def test_sealing_drops_the_keys_and_moves_the_epoch_every_process_watches(unsealed_vault: str) -> None:
     keyring = state.current_keyring()
     epoch = vault_row().seal_epoch

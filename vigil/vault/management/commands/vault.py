@@ -33,6 +33,11 @@ class Command(BaseCommand):
         split = sub.add_parser("split-shares", help="Split unsealing into N shares of which any M unseal.")
         split.add_argument("m", type=int)
         split.add_argument("n", type=int)
+        split.add_argument(
+            "--only-shares",
+            action="store_true",
+            help="Also destroy every operator passphrase, so that no single person can unseal (M holders are needed).",
+        )
         add_credential_arguments(split)
         rewrap = sub.add_parser("recovery-rewrap", help="Replace the recovery key and print the new one once.")
         add_credential_arguments(rewrap)
@@ -86,7 +91,11 @@ class Command(BaseCommand):
 
     def _split_shares(self, options: dict[str, Any]) -> None:
         vault_key = self._vault_key(options)
-        texts = actions.do_split_shares(vault_key=vault_key, threshold=options["m"], count=options["n"])
+        texts = actions.do_split_shares(
+            vault_key=vault_key, threshold=options["m"], count=options["n"], only_shares=options["only_shares"]
+        )
+        if options["only_shares"]:
+            self.stdout.write("Every operator passphrase is destroyed: only the shares or the recovery key unseal now.")
         self.stdout.write(f"Any {options['m']} of these {options['n']} shares unseal the vault. {SHOWN_ONCE}")
         self.stdout.write("Give each share to a different person.")
         for number, text in enumerate(texts, start=1):
