@@ -36,7 +36,7 @@ SIGNING_KEY_NAME = "audit_signing_key.pem"
 
 
 class AuditKeyError(Exception):
-    pass
+    """The audit signing key is missing or unusable, or the log does not verify, so no head can be signed."""
 
 
 def signing_key_path() -> Path:

@@ -21,7 +21,7 @@ MARKER_NAME = "instance.json"
 
 
 class InstanceError(Exception):
-    pass
+    """An instance cannot be created or used here; the message is one sentence an operator can act on."""
 
 
 def data_dir() -> Path:

@@ -701,7 +701,7 @@ __all__ = [
 
 
 class UploadTooLarge(ValidationError):
-    pass
+    """The evidence file is larger than VIGIL_MAX_UPLOAD_MB allows; nothing was stored."""
 
 
 class _ReceivingReader:

@@ -84,10 +84,12 @@ class SealedField(models.BinaryField):  # type: ignore[type-arg]
 
     # --- plaintext <-> bytes, per subclass
     def encode(self, value: Any) -> bytes:
-        raise NotImplementedError
+        """The bytes a Python value is sealed as; each concrete sealed field overrides this."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement encode()")
 
     def decode(self, data: bytes) -> Any:
-        raise NotImplementedError
+        """The Python value of unsealed bytes; each concrete sealed field overrides this."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement decode()")
 
     def check_plain(self, value: Any) -> Any:
         """Refuse assigning a blob or a wrong type through the plaintext attribute."""

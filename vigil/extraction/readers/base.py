@@ -43,7 +43,8 @@ class Reader:
         self.options = options or ReaderOptions()
 
     def read(self, source: Source) -> Iterator[ReportItem | ReadError]:
-        raise NotImplementedError
+        """Yield every item of `source` (or a ReadError for an item that cannot be read); each reader overrides this."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement read()")
 
 
 def source_name(source: Source) -> str:
