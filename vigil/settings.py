@@ -122,7 +122,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "vigil.accounts.backends.PasswordAndDuressBackend",
 ]
 PASSWORD_HASHERS = ["vigil.accounts.hashers.VigilArgon2Hasher"]
 AUTH_PASSWORD_VALIDATORS = [

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vigil.accounts.hashers import salt_of
 from vigil.accounts.models import ApiToken, DuressAlert, Role, Team, User
 from vigil.audit.actions import record_event
 
@@ -59,7 +60,8 @@ def do_set_duress_password(*, user: User, duress_password: str, actor: User | No
     validate_password(duress_password, user)
     if user.check_password(duress_password):
         raise ValidationError(_("The duress password must differ from the normal password."))
-    user.duress_password = make_password(duress_password)
+    # Same salt and parameters as the account password: one Argon2id computation checks both at login.
+    user.duress_password = make_password(duress_password, salt=salt_of(user.password))
     user.save(update_fields=["duress_password"])
     record_event(actor_id=(actor or user).pk, action="user.set_duress_password", object_type="user", object_id=user.pk)
 
@@ -68,7 +70,8 @@ def do_set_duress_password(*, user: User, duress_password: str, actor: User | No
 def do_change_password(*, user: User, new_password: str, actor: User | None = None) -> None:
     """Change the password and end every session the user has (a changed password means a possibly stolen one)."""
     validate_password(new_password, user)
-    user.set_password(new_password)
+    # The salt is kept so that a duress password set earlier (hashed with it) keeps working.
+    user.password = make_password(new_password, salt=salt_of(user.password))
     user.session_epoch += 1
     user.save(update_fields=["password", "session_epoch"])
     record_event(actor_id=(actor or user).pk, action="user.change_password", object_type="user", object_id=user.pk)

@@ -11,7 +11,7 @@ from typing import Any
 
 from axes.utils import reset as reset_login_failures
 from django.contrib.auth import authenticate, login, logout
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from vigil.accounts import actions, two_factor
+from vigil.accounts.backends import BACKEND_PATH, DURESS_ATTRIBUTE
 from vigil.accounts.forms import LoginForm, TokenForm
 from vigil.accounts.middleware import start_session_clock
 from vigil.accounts.models import User
@@ -30,35 +31,24 @@ PREAUTH_FAILURES = "vigil_preauth_failures"
 PREAUTH_SECONDS = 300
 MAX_TOKEN_FAILURES = 5
 
-# Checked when a user has no duress password, so that every login attempt costs exactly two hash verifications.
-_DUMMY_DURESS_HASH: list[str] = []
-
-
-def _dummy_duress_hash() -> str:
-    if not _DUMMY_DURESS_HASH:
-        _DUMMY_DURESS_HASH.append(make_password(None))
-    return _DUMMY_DURESS_HASH[0]
-
 
 def bad_credentials_message() -> str:
     return _("The user name or password is not right, or the account is temporarily locked. Try again later.")
 
 
 def check_credentials(request: HttpRequest, username: str, password: str) -> tuple[User | None, bool]:
-    """Return (user, is_duress). Both branches run the password hasher exactly twice (SECURITY-CRITERIA 14)."""
+    """Return (user, is_duress). Every path costs one Argon2id computation (see `vigil.accounts.backends`)."""
     user = authenticate(request, username=username, password=password)
-    candidate = user if isinstance(user, User) else User.objects.filter(username=username, is_active=True).first()
-    stored_duress = candidate.duress_password if candidate is not None and candidate.duress_password else ""
-    duress_matches = check_password(password, stored_duress or _dummy_duress_hash()) and bool(stored_duress)
     if getattr(request, "axes_locked_out", False):
-        # The lock-out stopped the backend before it hashed: hash once more so a lock-out costs what a login costs.
-        check_password(password, _dummy_duress_hash())
+        # The lock-out stopped the backends before they hashed: hash once so a lock-out costs what a login costs.
+        make_password(password)
         return None, False
     if isinstance(user, User):
         return user, False
-    if candidate is not None and duress_matches:
+    coerced = getattr(request, DURESS_ATTRIBUTE, None)
+    if isinstance(coerced, User):
         reset_login_failures(username=username)
-        return candidate, True
+        return coerced, True
     return None, False
 
 
@@ -105,7 +95,7 @@ def _pending_user(request: HttpRequest) -> User | None:
 def _complete_login(request: HttpRequest, user: User, device: Any) -> HttpResponse:
     for key in (PREAUTH_USER, PREAUTH_AT, PREAUTH_FAILURES):
         request.session.pop(key, None)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=BACKEND_PATH)
     if device is not None:
         otp_login(request, device)
     start_session_clock(request, user.session_epoch)

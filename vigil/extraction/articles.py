@@ -9,7 +9,12 @@ against the victim, even as a threat.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+CONTEXT_DATA = Path(__file__).with_name("data") / "context.toml"
 
 NUM = r"\d{1,3}(?:\.\d{1,2}){0,2}"
 NUMS = rf"({NUM}(?:\s*(?:,|и|and|or|или)\s*{NUM})*)"
@@ -77,6 +82,33 @@ def _known(code: str) -> str:
             candidate = reduced
 
 
+@cache
+def _offence_rules() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
+    with CONTEXT_DATA.open("rb") as handle:
+        data = tomllib.load(handle)["offences_against_victim"]
+    return (
+        frozenset(data["codes"]),
+        re.compile("|".join(data["case_opened"]), re.I),
+        re.compile("|".join(data["demand"]), re.I),
+    )
+
+
+SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max((m.end() for m in SENTENCE_END.finditer(text, max(0, start - 400), start)), default=max(0, start - 400))
+    right = SENTENCE_END.search(text, end)
+    return text[left : right.start() if right else len(text)]
+
+
+def _charged_offence(text: str, start: int, end: int) -> bool:
+    """An abuser's offence named in words is an article only where a criminal case is opened for it."""
+    sentence = _sentence(text, start, end)
+    _, opened, demand = _offence_rules()
+    return bool(opened.search(sentence)) and not demand.search(sentence)
+
+
 def find_articles(text: str) -> list[ArticleMention]:
     from vigil.extraction import fastmatch
 
@@ -93,6 +125,8 @@ def find_articles(text: str) -> list[ArticleMention]:
                 )
     for article, start, end in fastmatch.find_articles_by_description(text):
         if any(m.start <= start < m.end for m in found if not m.by_description):
+            continue
+        if article.code in _offence_rules()[0] and not _charged_offence(text, start, end):
             continue
         found.append(ArticleMention(article.code, start, end, text[start:end], True))
     unique: dict[tuple[str, int], ArticleMention] = {}

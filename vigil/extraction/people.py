@@ -60,6 +60,24 @@ def _victim_noun() -> re.Pattern[str]:
 
 
 @cache
+def _non_victim_noun() -> re.Pattern[str]:
+    words = _data()["non_victim_nouns"]
+    en = "|".join(sorted(words["en"], key=len, reverse=True))
+    ru = "|".join(f"{w}[а-яё]*" for w in sorted(words["ru"], key=len, reverse=True))
+    return re.compile(rf"(?:{en})s?\b|(?:{ru})", re.I)
+
+
+def _person_after_age(words: list[str]) -> bool:
+    """ "The 29-year-old accountant", «30-летнему парикмахеру», "a 27-year-old whom": an age before a
+    word that names no agent or thing describes a possible victim; a victim noun wins in second place
+    ("31-летнего местного жителя")."""
+    clean = [w.strip(',.;:"«»()').lower() for w in words[:2]]
+    if any(_victim_noun().match(w) for w in clean if w):
+        return True
+    return not any(_non_victim_noun().fullmatch(w) or _non_victim_noun().match(w) for w in clean[:1] if w)
+
+
+@cache
 def companion_regex() -> re.Pattern[str]:
     """A friend or partner of the victim mentioned as a person of their own ("друг Ислама", "his friend")."""
     words = _data()["companion_nouns"]
@@ -114,14 +132,7 @@ def find_ages(text: str) -> list[AgeMention]:
                     name = clean
                     break
                 previous = clean.lower()
-            victim = (
-                prefixed
-                or bool(name)
-                or any(
-                    _victim_noun().fullmatch(w.strip(",.;:").lower()) or _victim_noun().match(w.strip(",.;:").lower())
-                    for w in words[:2]
-                )
-            )
+            victim = prefixed or bool(name) or _person_after_age(words)
             if victim:
                 found.append(AgeMention(age, match.start(), match.end(), match.group(0), name))
     for match in NAME_PAREN_AGE.finditer(text):

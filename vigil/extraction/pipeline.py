@@ -78,6 +78,9 @@ OUTCOME_FROM_ACT = {
     "killing": "killed",
     "abduction_or_disappearance": "disappeared",
 }
+# A sanction that followed the release from the police station is the outcome: "released after a
+# protocol was drawn up" and then fined, arrested for days, deported or sentenced is not "released".
+SANCTION_OUTCOMES = frozenset({"fined", "administrative_arrest", "deported", "convicted"})
 FINAL_OUTCOMES = frozenset({"released", "deported", "fled_country", "killed", "convicted", "fined"})
 FIELDS = (
     "city",
@@ -277,6 +280,9 @@ def _incident(analysis: Analysis, plan: Plan) -> Incident:
             outcome_ev.append(_ev(mention, 0.6))
     if FINAL_OUTCOMES & set(outcomes) and "disappeared" in outcomes:
         index = outcomes.index("disappeared")  # "not heard from" until he was released
+        del outcomes[index], outcome_ev[index]
+    if SANCTION_OUTCOMES & set(outcomes) and "released" in outcomes:
+        index = outcomes.index("released")
         del outcomes[index], outcome_ev[index]
     if "unknown" in outcomes and len(outcomes) > 1:
         index = outcomes.index("unknown")

@@ -36,7 +36,7 @@ def totp_code(device: TOTPDevice, step_offset: int = 0) -> str:
 
 def login_as(client: Client, user: User) -> Client:
     """A session that has passed both factors, without replaying the login pages (tests of those pages do)."""
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="vigil.accounts.backends.PasswordAndDuressBackend")
     session = client.session
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is not None:

@@ -57,7 +57,7 @@ def test_a_session_that_passed_two_factor_login_can_use_the_api(caseworker: User
 
 def test_a_session_with_only_the_password_cannot_use_the_api(caseworker: User) -> None:
     client = Client()
-    client.force_login(caseworker, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(caseworker, backend="vigil.accounts.backends.PasswordAndDuressBackend")
     assert client.get("/api/me", secure=True).status_code == 401
 
 

@@ -7,7 +7,8 @@ work, 0.85 after), then ten more (0.66 before the second round, 0.84 after;
 after; 0.86 on all thirty-two), then ten more (0.68 before the fourth round; 0.81 on all forty-two
 with them added), then ten more (0.70 before the fifth round, 0.73 after; 0.80 on all fifty-two,
 with the forty-two at 0.81), then ten more (0.63 before the sixth round, 0.76 after; 0.80 on all
-sixty-two, with the fifty-two at 0.80).  The floor sits a little below the score
+sixty-two, with the fifty-two at 0.80), then ten more (0.77 before the seventh round, 0.79 after;
+0.80 on all seventy-two, with the sixty-two at 0.80).  The floor sits a little below the score
 reached, so a change that makes extraction worse on unseen-style reports fails
 here.  Tune rules for causes a documenter would agree with, never for a
 sentence of these files.
@@ -18,9 +19,12 @@ from pathlib import Path
 from vigil.extraction.evaluation import Score, evaluate, format_table
 
 REPORTS = Path(__file__).resolve().parent / "reports"
-# All sixty-two reports.
+# All seventy-two reports.
 FLOOR = 0.79
 INCIDENT_FLOOR = 0.92
+# The first sixty-two keep the floor they had before the seventh round was added.
+SIXTY_TWO_FLOOR = 0.79
+SIXTY_TWO_INCIDENT_FLOOR = 0.92
 # The first fifty-two keep the floor they had before the sixth round was added.
 FIFTY_TWO_FLOOR = 0.79
 FIFTY_TWO_INCIDENT_FLOOR = 0.92
@@ -67,16 +71,33 @@ SIXTH_ROUND = {
     "volgograd-badge-court-ru",
 }
 
+SEVENTH_ROUND = {
+    "digest-february-ru",
+    "dushanbe-farrukh-en",
+    "grozny-apology-video-ru",
+    "ingushetia-family-en",
+    "makhachkala-centre-e-ru",
+    "nalchik-two-men-en",
+    "shymkent-hunters-ru",
+    "spb-returned-chechen-woman-en",
+    "volgograd-court-ru",
+    "yekaterinburg-party-raid-en",
+}
+
 
 def test_the_held_out_reports_score_stays_above_the_floor() -> None:
     per, total = evaluate(REPORTS)
-    assert len(per) == 62, "a report or its gold file is missing"
+    assert len(per) == 72, "a report or its gold file is missing"
     assert total.overall_f1() >= FLOOR, format_table(per, total)
     assert total.sets["incidents"].prf()[2] >= INCIDENT_FLOOR, format_table(per, total)
+    sixty_two = Score()
     fifty_two = Score()
     forty_two = Score()
     first = Score()
     for name, score in per.items():
+        if name in SEVENTH_ROUND:
+            continue
+        sixty_two.merge(score)
         if name in SIXTH_ROUND:
             continue
         fifty_two.merge(score)
@@ -84,6 +105,8 @@ def test_the_held_out_reports_score_stays_above_the_floor() -> None:
             forty_two.merge(score)
         if name not in FOURTH_ROUND | FIFTH_ROUND:
             first.merge(score)
+    assert sixty_two.overall_f1() >= SIXTY_TWO_FLOOR, format_table(per, total)
+    assert sixty_two.sets["incidents"].prf()[2] >= SIXTY_TWO_INCIDENT_FLOOR, format_table(per, total)
     assert fifty_two.overall_f1() >= FIFTY_TWO_FLOOR, format_table(per, total)
     assert fifty_two.sets["incidents"].prf()[2] >= FIFTY_TWO_INCIDENT_FLOOR, format_table(per, total)
     assert forty_two.overall_f1() >= FORTY_TWO_FLOOR, format_table(per, total)
