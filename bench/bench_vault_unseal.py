@@ -1,8 +1,9 @@
 """Unsealing with the default Argon2id parameters (target < 3 s) and a login's password check (target < 0.3 s).
 
 Not a test. Creates a vault with the production parameters (1 GiB) in a temporary instance, then times
-`do_unseal` with the passphrase (one Argon2id derivation, the unwrap and loading the keyring) and a login's two
-password-hasher calls (`check_credentials`: the password and the duress slot). Prints the times measured in this run.
+`do_unseal` with the passphrase (one Argon2id derivation, the unwrap and loading the keyring) and a login's password
+check (`check_credentials`: one Argon2id computation compared with the password and the duress slot). Prints the times
+measured in this run.
 """
 
 from __future__ import annotations
