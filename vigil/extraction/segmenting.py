@@ -111,7 +111,9 @@ def heading_places(analysis: Analysis) -> dict[int, Any]:
         if not title or len(title) > 40:
             continue
         for mention in analysis.places:
-            if unit.start <= mention.start < unit.end and mention.surface.strip(HEADING_PUNCTUATION) == title:
+            surface = mention.surface.strip(HEADING_PUNCTUATION)
+            # "Pyatigorsk, Stavropol Krai.": the city, then its region
+            if unit.start <= mention.start < unit.end and surface in (title, title.split(",")[0].strip()):
                 out[unit.paragraph] = mention
                 break
     return out
@@ -151,8 +153,18 @@ def main_victim(analysis: Analysis) -> str | None:
             score[owner] += 3
             mentions[owner] += 1
     # A name said once is more often a district or a bystander than the victim.
-    candidates = [(value, key) for key, value in score.items() if mentions[key] >= 2 and value >= 3]
-    return max(candidates)[1] if candidates else None
+    first: dict[str, int] = {}
+    for index, person in enumerate(analysis.persons):
+        cluster = analysis.person_key.get(index)
+        if cluster is not None:
+            first.setdefault(cluster, person.start)
+    # On a tie the person named first: the report opens with its main victim.
+    candidates = [
+        (value, -first.get(key, len(analysis.text)), key)
+        for key, value in score.items()
+        if mentions[key] >= 2 and value >= 3
+    ]
+    return max(candidates)[2] if candidates else None
 
 
 def _event_dates(analysis: Analysis, units: set[int], act_units: set[int]) -> list[DateMention]:
@@ -168,14 +180,38 @@ def _another_victim(
     main_plan: Plan,
 ) -> bool:
     """A paragraph about a different person: own age, own event date, not the main victim."""
-    ages = [a for a in analysis.ages if analysis.unit_of(a.start) in units & act_units]
+    ages = [a for a in analysis.ages if analysis.unit_of(a.start) in units]
     if not ages or any(main and age_owner(analysis, words, a.name) == main for a in ages):
         return False
     if main and any(age_owner(analysis, words, a.name) not in (None, main) for a in ages):
         return True  # a second named person with their own age, caught in an act of this paragraph
+    known = {a.age for a in analysis.ages if analysis.unit_of(a.start) in main_plan.units}
+    if known and not {a.age for a in ages} & known:
+        return True  # "a 24-year-old acquaintance ... was detained" after the 30-year-old victim
     found = _event_dates(analysis, units, act_units)
     main_month = _plan_month(analysis, main_plan, {u for u in main_plan.units if u in act_units})
     return bool(found) and found[0].value[:7] != main_month
+
+
+def _named_other(
+    analysis: Analysis,
+    units: set[int],
+    main: str | None,
+    words: dict[str, str],
+    persons: dict[int, set[str]],
+    main_plan: Plan,
+) -> bool:
+    """A paragraph that gives the age of a named person other than the main victim, and not his ("Rakhimov's
+    partner, 28-year-old Nikita Ovchinnikov, was fined"; "Ruslan, a 19-year-old student" after "Alim, 24")."""
+    ages = [a for a in analysis.ages if analysis.unit_of(a.start) in units]
+    owners = {age_owner(analysis, words, a.name) for a in ages}
+    if main is None or not ages or main in owners:
+        return False
+    if owners - {None}:
+        return True
+    known = {a.age for a in analysis.ages if analysis.unit_of(a.start) in main_plan.units}
+    named = set().union(*(persons.get(analysis.unit_of(a.start), set()) for a in ages))
+    return bool(known) and not {a.age for a in ages} & known and bool(named - {main})
 
 
 def _plan_month(analysis: Analysis, plan: Plan, act_units: set[int]) -> str | None:
@@ -205,6 +241,7 @@ def segment(analysis: Analysis) -> list[Plan]:
     episodes: list[Plan] = []
     headings = heading_places(analysis)
     number = -1
+    main_section = False  # the main incident is a digest section's case
     for paragraph, all_units in sorted(paragraphs.items()):
         if all_units <= analysis.headline:
             main_plan.units |= all_units
@@ -215,14 +252,16 @@ def segment(analysis: Analysis) -> list[Plan]:
         if not units:
             continue
         names_main = main is not None and any(main in persons.get(u, ()) for u in units)
-        if paragraph in headings and units & act_units and not names_main:
+        if paragraph in headings and units & act_units and (not names_main or main_section):
             # A digest section ("Краснодар. ..."): its own case; paragraphs without a heading that follow
-            # it go on about it.
+            # it go on about it.  A later section is a case of its own even when it names the person the
+            # report mentions most.
             if main_plan.units & act_units:
                 current = Plan("person")
                 others.append(current)
             else:
                 current = main_plan
+                main_section = True
             current.units |= units
             continue
         if (
@@ -250,7 +289,10 @@ def segment(analysis: Analysis) -> list[Plan]:
             current.units |= units
             episodes.append(current)
             continue
-        group = not names_main and any(group_re.search(analysis.unit_text(u)) for u in units)
+        # A paragraph that gives someone's age is about that person, whatever plural it mentions
+        # ("переписки с другими мужчинами").
+        aged = any(analysis.unit_of(a.start) in units for a in analysis.ages)
+        group = not names_main and not aged and any(group_re.search(analysis.unit_text(u)) for u in units)
         has_acts = bool(units & act_units)
         # A lead about a counted group ("задержали двух геев") announces the victims
         # the report then names; an uncounted one ("Bishkek homosexuals") is context.
@@ -263,7 +305,11 @@ def segment(analysis: Analysis) -> list[Plan]:
             if current is not main_plan:
                 current = None
             continue
-        if names_main and current in episodes:
+        if names_main and number > 0 and _named_other(analysis, units, main, words, persons, main_plan):
+            current = Plan("person")  # "Rakhimov's partner, 28-year-old Nikita Ovchinnikov, was fined"
+            current.units |= units
+            others.append(current)
+        elif names_main and current in episodes:
             current.units |= units  # the episode goes on ("Back in Baksan ...")
         elif names_main:
             main_plan.units |= units
@@ -308,9 +354,17 @@ def segment(analysis: Analysis) -> list[Plan]:
         if private is not None:
             plans.append(private)
     plans.extend(p for p in episodes if p.units & act_units)
-    plans.extend(p for p in others if p.units & act_units)
+    for other in others:
+        if other.units & act_units:
+            plans.extend(_split_by_victim(analysis, other, persons))
     if companion_plan.units & act_units:
-        plans.append(companion_plan)
+        from vigil.extraction.people import companion_regex
+
+        pattern = companion_regex()
+        # the companion already has an incident of his own ("His flatmate, a 20-year-old student, was
+        # taken"): a later clause about him repeats it
+        if not any(pattern.search(analysis.unit_text(u)) for p in others for u in p.units):
+            plans.append(companion_plan)
     for plan in patterns:
         codes = {m.code for m in analysis.acts if analysis.unit_of(m.start) in plan.units}
         if len(codes) >= 2:

@@ -8,8 +8,9 @@ after; 0.86 on all thirty-two), then ten more (0.68 before the fourth round; 0.8
 with them added), then ten more (0.70 before the fifth round, 0.73 after; 0.80 on all fifty-two,
 with the forty-two at 0.81), then ten more (0.63 before the sixth round, 0.76 after; 0.80 on all
 sixty-two, with the fifty-two at 0.80), then ten more (0.77 before the seventh round, 0.79 after;
-0.80 on all seventy-two, with the sixty-two at 0.80).  The floor sits a little below the score
-reached, so a change that makes extraction worse on unseen-style reports fails
+0.80 on all seventy-two, with the sixty-two at 0.80), then ten more (0.69 before the eighth round, on
+splitting incidents, 0.85 after; 0.83 on all eighty-two, with the seventy-two at 0.83).  The floor sits a
+little below the score reached, so a change that makes extraction worse on unseen-style reports fails
 here.  Tune rules for causes a documenter would agree with, never for a
 sentence of these files.
 """
@@ -19,9 +20,12 @@ from pathlib import Path
 from vigil.extraction.evaluation import Score, evaluate, format_table
 
 REPORTS = Path(__file__).resolve().parent / "reports"
-# All seventy-two reports.
-FLOOR = 0.79
-INCIDENT_FLOOR = 0.92
+# All eighty-two reports.
+FLOOR = 0.82
+INCIDENT_FLOOR = 0.93
+# The first seventy-two keep the floor they had before the eighth round was added.
+SEVENTY_TWO_FLOOR = 0.82
+SEVENTY_TWO_INCIDENT_FLOOR = 0.93
 # The first sixty-two keep the floor they had before the seventh round was added.
 SIXTY_TWO_FLOOR = 0.79
 SIXTY_TWO_INCIDENT_FLOOR = 0.92
@@ -83,18 +87,34 @@ SEVENTH_ROUND = {
     "volgograd-court-ru",
     "yekaterinburg-party-raid-en",
 }
+EIGHTH_ROUND = {
+    "chechnya-sweep-en",
+    "digest-march-en",
+    "dushanbe-statement-en",
+    "gudermes-trap-ru",
+    "ingushetia-testimony-en",
+    "makhachkala-video-ru",
+    "samara-club-ru",
+    "spb-chechen-woman-ru",
+    "tashkent-art120-ru-2",
+    "yekaterinburg-expulsion-en",
+}
 
 
 def test_the_held_out_reports_score_stays_above_the_floor() -> None:
     per, total = evaluate(REPORTS)
-    assert len(per) == 72, "a report or its gold file is missing"
+    assert len(per) == 82, "a report or its gold file is missing"
     assert total.overall_f1() >= FLOOR, format_table(per, total)
     assert total.sets["incidents"].prf()[2] >= INCIDENT_FLOOR, format_table(per, total)
+    seventy_two = Score()
     sixty_two = Score()
     fifty_two = Score()
     forty_two = Score()
     first = Score()
     for name, score in per.items():
+        if name in EIGHTH_ROUND:
+            continue
+        seventy_two.merge(score)
         if name in SEVENTH_ROUND:
             continue
         sixty_two.merge(score)
@@ -105,6 +125,8 @@ def test_the_held_out_reports_score_stays_above_the_floor() -> None:
             forty_two.merge(score)
         if name not in FOURTH_ROUND | FIFTH_ROUND:
             first.merge(score)
+    assert seventy_two.overall_f1() >= SEVENTY_TWO_FLOOR, format_table(per, total)
+    assert seventy_two.sets["incidents"].prf()[2] >= SEVENTY_TWO_INCIDENT_FLOOR, format_table(per, total)
     assert sixty_two.overall_f1() >= SIXTY_TWO_FLOOR, format_table(per, total)
     assert sixty_two.sets["incidents"].prf()[2] >= SIXTY_TWO_INCIDENT_FLOOR, format_table(per, total)
     assert fifty_two.overall_f1() >= FIFTY_TWO_FLOOR, format_table(per, total)
