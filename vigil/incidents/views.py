@@ -78,6 +78,14 @@ def _writable_teams(user: User) -> Any:
     return user.teams.all()
 
 
+def _writable_incident(request: HttpRequest, user: User, pk: str) -> Incident:
+    """The incident this user may change (locked for a POST); 404, like a missing one, for anyone else."""
+    incident = access.access_incident(user, pk, for_update=request.method == "POST")
+    if not access.can_write(user, incident):
+        raise Http404
+    return incident
+
+
 @login_and_two_factor_required
 @require_http_methods(["GET", "POST"])
 def incident_list(request: HttpRequest) -> HttpResponse:
@@ -156,9 +164,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 @atomic_post
 def incident_edit(request: HttpRequest, pk: str) -> HttpResponse:
     user = _user(request)
-    incident = access.access_incident(user, pk, for_update=request.method == "POST")
-    if not access.can_write(user, incident):
-        raise Http404
+    incident = _writable_incident(request, user, pk)
     initial = {
         "title": incident.title,
         "summary": incident.summary,
@@ -268,9 +274,7 @@ def _support(attributions: Any, labels: dict[str, Any]) -> list[dict[str, Any]]:
 @atomic_post
 def attribution_create(request: HttpRequest, pk: str) -> HttpResponse:
     user = _user(request)
-    incident = access.access_incident(user, pk, for_update=request.method == "POST")
-    if not access.can_write(user, incident):
-        raise Http404
+    incident = _writable_incident(request, user, pk)
     acts = list(incident.acts.select_related("victim"))
     form = AttributionForm(request.POST or None, sources=incident.sources.all(), acts=acts)
     if request.method == "POST" and form.is_valid():
@@ -304,9 +308,7 @@ def link_create(request: HttpRequest, pk: str) -> HttpResponse:
     from vigil.incidents.search import search_incidents
 
     user = _user(request)
-    incident = access.access_incident(user, pk, for_update=request.method == "POST")
-    if not access.can_write(user, incident):
-        raise Http404
+    incident = _writable_incident(request, user, pk)
     form = LinkForm(request.POST or None)
     found: list[Incident] = []
     if request.method == "POST" and form.is_valid():
@@ -339,9 +341,7 @@ def link_create(request: HttpRequest, pk: str) -> HttpResponse:
 @atomic_post
 def act_create(request: HttpRequest, pk: str) -> HttpResponse:
     user = _user(request)
-    incident = access.access_incident(user, pk, for_update=request.method == "POST")
-    if not access.can_write(user, incident):
-        raise Http404
+    incident = _writable_incident(request, user, pk)
     people = list(access.visible_people(user).filter(team=incident.team))
     form = ActForm(
         request.POST or None, people=people, initial={"start": incident.start.text(), "place": incident.place_code}
@@ -432,9 +432,7 @@ def act_edit(request: HttpRequest, pk: str) -> HttpResponse:
 @atomic_post
 def source_create(request: HttpRequest, pk: str) -> HttpResponse:
     user = _user(request)
-    incident = access.access_incident(user, pk, for_update=request.method == "POST")
-    if not access.can_write(user, incident):
-        raise Http404
+    incident = _writable_incident(request, user, pk)
     form = SourceForm(request.POST or None, initial={"reliability": "C", "credibility": "3"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
