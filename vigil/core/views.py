@@ -6,7 +6,7 @@ from django.shortcuts import render
 from vigil.accounts.access import login_and_two_factor_required
 from vigil.accounts.models import User
 from vigil.core.dashboard import dashboard_for
-from vigil.vault.views import DECOY_SESSION_KEY
+from vigil.vault.decoy import pretends_unsealed
 
 
 @login_and_two_factor_required
@@ -14,7 +14,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     teams = [] if user.access_revoked else list(user.teams.all())
-    decoy = bool(request.session.get(DECOY_SESSION_KEY))
+    decoy = pretends_unsealed(request)
     return render(request, "core/home.html", {"dashboard": dashboard_for(user, decoy_unsealed=decoy), "teams": teams})
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import Team
 from vigil.incidents.dates import Precision, UncertainDate
-from vigil.vault.fields import BlindIndexField, SealedTextField
+from vigil.vault.fields import BlindIndexField, SealedModel, SealedTextField
 
 
 class Confidentiality(models.TextChoices):
@@ -144,7 +144,7 @@ class Incident(DatedMixin, PlacedMixin):
         return self.title
 
 
-class Person(models.Model):
+class Person(SealedModel):
     """A victim or perpetrator: an individual or a group ("about 40 men": low/best/high counts).
 
     Lists show only the pseudonym. What identifies the person (name, phone, handles, documents) is sealed by the

@@ -18,7 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import Team
-from vigil.vault.fields import SealedJSONField, SealedTextField
+from vigil.vault.fields import SealedJSONField, SealedModel, SealedTextField
 
 
 class ReportKind(models.TextChoices):
@@ -35,7 +35,7 @@ class ReportOutcome(models.TextChoices):
     OTHER_LANGUAGE = "other_language", _("Not in Russian or English")
 
 
-class Report(models.Model):
+class Report(SealedModel):
     # Sealed values are bound to the primary key, which must exist before the first save.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team"))
@@ -68,7 +68,7 @@ class DraftStatus(models.TextChoices):
     MERGED = "merged", _("Merged into an incident")
 
 
-class Draft(models.Model):
+class Draft(SealedModel):
     """One incident proposed by the extraction pipeline, waiting for a person to accept, edit, merge or reject it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -111,7 +111,7 @@ class FieldStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class FieldDecision(models.Model):
+class FieldDecision(SealedModel):
     """A reviewer's word on one extracted field; a field with no decision is taken as proposed when accepting."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

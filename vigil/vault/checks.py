@@ -1,7 +1,8 @@
-"""System checks: a model with sealed fields must have a primary key that exists before its first save.
+"""System checks: a model with sealed fields derives from `SealedModel` and has a primary key that exists before its
+first save.
 
-The primary key is bound into every ciphertext as associated data, so an auto-increment key (known only after the
-INSERT) cannot be used.
+The sealed fields live in the `SealedModel`'s `sealed` column, and the primary key is bound into its ciphertext as
+associated data, so an auto-increment key (known only after the INSERT) cannot be used.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.apps import apps
 from django.core import checks
 from django.db import models
 
-from vigil.vault.fields import BlindIndexField, SealedField, sealed_fields
+from vigil.vault.fields import BlindIndexField, SealedField, SealedModel, sealed_fields
 
 
 @checks.register(checks.Tags.models)
@@ -21,6 +22,15 @@ def check_sealed_models(app_configs: Any = None, **kwargs: Any) -> list[checks.C
     for model in apps.get_models():
         if not sealed_fields(model):
             continue
+        if not issubclass(model, SealedModel):
+            errors.append(
+                checks.Error(
+                    f"{model._meta.label} has sealed fields, so it must derive from vigil.vault.fields.SealedModel, "
+                    "whose `sealed` column holds them.",
+                    obj=model,
+                    id="vault.E003",
+                )
+            )
         pk = model._meta.pk
         if not isinstance(pk, models.UUIDField) or not pk.has_default():
             errors.append(

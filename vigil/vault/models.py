@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import models
 
-from vigil.vault.fields import SealedTextField
+from vigil.vault.fields import SealedModel, SealedTextField
 
 VAULT_ROW = 1
 
@@ -41,7 +41,7 @@ class Vault(models.Model):
         return "vault"
 
 
-class OperatorNote(models.Model):
+class OperatorNote(SealedModel):
     """A sealed note operators keep about the instance itself (where the recovery sheet is, who holds shares).
 
     Also the vault's own user of `SealedTextField`, so the vault's tests exercise the field on a real model.

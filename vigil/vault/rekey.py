@@ -4,8 +4,9 @@ Threat: a data key may have leaked (a memory dump, an old backup). Invariants:
 
 * The new key is added to the keyring and made current first, and the keyring version moves, so every running
   process reloads the keyring (`state`) and can read both old and new ciphertexts: readers never stop.
-* Each value is swapped by compare-and-swap (`UPDATE ... WHERE pk = ? AND column = old blob`), so a concurrent edit
-  is never overwritten with stale plaintext; a value edited meanwhile is simply picked up by the next pass.
+* Each record's `sealed` ciphertext is swapped by compare-and-swap (`UPDATE ... WHERE pk = ? AND sealed = old blob`),
+  so a concurrent edit is never overwritten with stale plaintext; a record edited meanwhile is picked up by the next
+  pass.
 * Work is found by key id (the blob's bytes 1-4), so an interrupted rekey resumes where it stopped: run it again.
 * The old keys are removed only after a final pass finds nothing left under them.
 """
@@ -23,7 +24,7 @@ from vigil.audit.actions import record_event
 from vigil.vault import state
 from vigil.vault.aead import HEADER_SIZE, Keyring, decrypt_value, encrypt_value
 from vigil.vault.blind_index import derive_index_key
-from vigil.vault.fields import SealedField, sealed_fields
+from vigil.vault.fields import RECORD_COLUMN, record_aad, sealed_fields
 from vigil.vault.files import store_root
 from vigil.vault.filestore import EncryptedFileStore
 from vigil.vault.keys import get_vault
@@ -67,31 +68,27 @@ def _start(vault_key: bytes) -> tuple[Keyring, bytes, bool]:
     return keyring, new_key.key_id, False
 
 
-def _stale_rows(model: type[models.Model], field: SealedField, new_id: bytes) -> Iterator[tuple[str, bytes]]:
-    rows = model._base_manager.exclude(**{f"{field.name}__isnull": True}).values_list("pk", field.name)
+def _stale_rows(model: type[models.Model], new_id: bytes) -> Iterator[tuple[str, bytes]]:
+    rows = model._base_manager.exclude(**{f"{RECORD_COLUMN}__isnull": True}).values_list("pk", RECORD_COLUMN)
     for pk, blob in rows.iterator(chunk_size=BATCH):
         if key_id_of(bytes(blob)) != new_id:
             yield pk, bytes(blob)
 
 
 def count_stale_values(new_id: bytes) -> int:
-    return sum(
-        1 for model in sealed_models() for field in sealed_fields(model) for _ in _stale_rows(model, field, new_id)
-    )
+    """Sealed records (one ciphertext each) not yet under the key `new_id`."""
+    return sum(1 for model in sealed_models() for _ in _stale_rows(model, new_id))
 
 
 def _rekey_values(keyring: Keyring, new_id: bytes, progress: Progress) -> int:
     done = 0
     for model in sealed_models():
         table = model._meta.db_table
-        for field in sealed_fields(model):
-            from vigil.vault.aead import field_aad
-
-            for pk, blob in list(_stale_rows(model, field, new_id)):
-                aad = field_aad(table, str(pk), field.name)
-                fresh = encrypt_value(keyring, decrypt_value(keyring, blob, aad), aad)
-                done += model._base_manager.filter(pk=pk, **{field.name: blob}).update(**{field.name: fresh})
-                progress(1)
+        for pk, blob in list(_stale_rows(model, new_id)):
+            aad = record_aad(table, pk)
+            fresh = encrypt_value(keyring, decrypt_value(keyring, blob, aad), aad)
+            done += model._base_manager.filter(pk=pk, **{RECORD_COLUMN: blob}).update(**{RECORD_COLUMN: fresh})
+            progress(1)
     return done
 
 

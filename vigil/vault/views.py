@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
+from datetime import datetime, timedelta
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.accounts.access import login_and_two_factor_required
 from vigil.accounts.models import User
-from vigil.vault import actions, state
+from vigil.vault import actions, decoy, state
 from vigil.vault.errors import TamperedError, VaultError
 from vigil.vault.forms import UnsealForm
 from vigil.vault.keys import NoVaultError
@@ -25,7 +29,16 @@ def _coordinator(request: HttpRequest) -> User | None:
 
 
 # Set in the session that typed the operator's duress passphrase.
-DECOY_SESSION_KEY = "vigil_vault_decoy"
+
+
+def _retry_after_seconds(retry_at: datetime) -> int:
+    return max(1, math.ceil((retry_at - timezone.now()).total_seconds()))
+
+
+def _minute_after(moment: datetime) -> datetime:
+    """The moment rounded up to a whole minute, as pages show times without seconds."""
+    whole = moment.replace(second=0, microsecond=0)
+    return whole if whole == moment else whole + timedelta(minutes=1)
 
 
 @login_and_two_factor_required
@@ -36,9 +49,20 @@ def unseal_view(request: HttpRequest) -> HttpResponse:
         return locked_response(request)
     form = UnsealForm(request.POST or None)
     error = None
+    status = 400
+    retry_after = 0
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_unseal(credential=form.credential(), actor=coordinator, request=request)
+        except actions.UnsealBusyError:
+            error = _("Another attempt to unseal is being checked on this server. Wait a few seconds and try again.")
+            status, retry_after = 503, 5
+        except actions.UnsealThrottledError as refusal:
+            when = formats.date_format(timezone.localtime(_minute_after(refusal.retry_at)), "DATETIME_FORMAT")
+            # Translators: %(when)s is a date and time in the reader's time zone.
+            error = _("Too many attempts to unseal failed recently: none is checked until %(when)s; try again then.")
+            error %= {"when": when}
+            status, retry_after = 429, _retry_after_seconds(refusal.retry_at)
         except TamperedError as problem:
             error = str(problem)
         except NoVaultError:
@@ -47,15 +71,23 @@ def unseal_view(request: HttpRequest) -> HttpResponse:
             error = _("That does not unlock the vault. Check what you typed and try again.")
         else:
             # The duress passphrase ends here too, with the same message and redirect; the home page of this session
-            # then keeps looking unsealed (DECOY_SESSION_KEY), as it would after the real passphrase.
-            if not state.is_unsealed():
-                request.session[DECOY_SESSION_KEY] = True
+            # then keeps looking unsealed (`decoy`), as it would after the real passphrase. A genuine unseal in this
+            # session ends the pretence, so that a later real "sealed" is shown again.
+            if state.is_unsealed():
+                decoy.stop_pretending(request)
+            else:
+                decoy.pretend_unsealed(request)
             messages.success(request, _("The vault is unsealed."))
             return redirect("core:home")
-    status = 200 if error is None else 400
-    return render(
-        request, "vault/unseal.html", {"form": form, "error": error, "unsealed": state.is_unsealed()}, status=status
+    response = render(
+        request,
+        "vault/unseal.html",
+        {"form": form, "error": error, "unsealed": state.is_unsealed()},
+        status=200 if error is None else status,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @login_and_two_factor_required

@@ -173,7 +173,7 @@ def test_the_demo_instance_holds_sample_data_behind_a_sealed_vault(instance_dir:
         "--no-imports",
         "-c",
         "from vigil.incidents.models import Incident, Person; from vigil.monitoring.models import Draft;"
-        "print(Incident.objects.count(), Draft.objects.count(), Person.objects.exclude(name_sealed=None).count())",
+        "print(Incident.objects.count(), Draft.objects.count(), Person.objects.exclude(sealed=None).count())",
         data_dir=instance_dir,
     )
     incidents, drafts, identities = (int(number) for number in counts.stdout.split()[-3:])

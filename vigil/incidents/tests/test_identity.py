@@ -30,7 +30,7 @@ def person(unsealed_vault: str, caseworker: User, team: Team) -> Person:
 
 
 def test_the_identity_is_sealed_in_the_database_and_found_by_phone(person: Person) -> None:
-    raw = Person.objects.filter(pk=person.pk).values_list("name_sealed", flat=True).get()
+    raw = Person.objects.filter(pk=person.pk).values_list("sealed", flat=True).get()
     assert raw is not None and NAME.encode() not in bytes(raw)
     assert list(find_by_phone(Person.objects.all(), "89281234567")) == [person]  # type: ignore[call-overload]
 
@@ -61,3 +61,13 @@ def test_changing_the_phone_updates_its_blind_index(person: Person, caseworker: 
     changed = do_update_person(actor=caseworker, person=person, values={}, identity={"phone": "+7 900 000-00-01"})
     assert changed == ["phone"]
     assert list(find_by_phone(Person.objects.all(), "+79000000001")) == [person]  # type: ignore[call-overload]
+
+
+def test_changing_the_phone_with_update_fields_moves_its_blind_index(person: Person) -> None:
+    loaded = Person.objects.get(pk=person.pk)
+    loaded.phone = "+7 999 000-11-22"
+    loaded.save(update_fields=["phone"])
+    assert list(find_by_phone(Person.objects.all(), "89990001122")) == [person]  # type: ignore[call-overload]
+    assert not find_by_phone(Person.objects.all(), "89281234567").exists()  # type: ignore[attr-defined]
+    reloaded = Person.objects.get(pk=person.pk)
+    assert (reloaded.name, reloaded.handles) == (NAME, "@ramzan_test")

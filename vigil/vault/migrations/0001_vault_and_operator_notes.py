@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('title', models.CharField(max_length=100)),
-                ('body', vigil.vault.fields.SealedTextField(blank=True)),
+                ('sealed', vigil.vault.fields.SealedRecordField()),
                 ('attachment', models.CharField(blank=True, default='', max_length=64)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from vigil.vault.aead import HEADER_SIZE, SALT_SIZE, Keyring, encrypt_value, field_aad
+from vigil.vault import aead
+from vigil.vault.aead import DERIVATION_SIZE, HEADER_SIZE, SALT_SIZE, Keyring, decrypt_value, encrypt_value, field_aad
 from vigil.vault.errors import KeyExhaustedError
 
 
@@ -24,3 +25,16 @@ def test_a_data_key_refuses_to_encrypt_past_its_limit_until_it_is_rotated() -> N
         encrypt_value(limited, b"x", b"")
     limited.rotate()
     encrypt_value(limited, b"x", b"")
+
+
+def test_a_derived_key_encrypts_a_bounded_number_of_messages_then_a_fresh_one_is_drawn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(aead, "SUBKEY_MESSAGES", 3)
+    keyring = Keyring.generate()
+    blobs = [encrypt_value(keyring, f"message {i}".encode(), b"aad") for i in range(7)]
+    derivations = [blob[HEADER_SIZE : HEADER_SIZE + DERIVATION_SIZE] for blob in blobs]
+    assert derivations[0] == derivations[1] == derivations[2] != derivations[3]
+    assert derivations[3] == derivations[4] == derivations[5] != derivations[6]
+    assert len({blob[HEADER_SIZE + DERIVATION_SIZE : HEADER_SIZE + SALT_SIZE] for blob in blobs}) == 7
+    assert [decrypt_value(keyring, blob, b"aad") for blob in blobs] == [f"message {i}".encode() for i in range(7)]

@@ -177,3 +177,175 @@ def test_the_duress_passphrase_cannot_be_an_operator_passphrase(vault: str) -> N
     key = actions.unlock(passphrase())
     with pytest.raises(actions.VaultActionError, match="differ"):
         actions.do_set_duress(vault_key=key, duress_passphrase=VAULT_PASSPHRASE)
+
+
+# Columns an examiner reads without any key; only `details` is sealed (its length is plain, so it is compared too).
+UNSEALED_COLUMNS_EXCEPT = {"id", "index", "time", "leaf_hash", "details"}
+
+
+def plain_columns(entry: AuditEntry) -> dict[str, Any]:
+    columns = {
+        field.attname: getattr(entry, field.attname)
+        for field in AuditEntry._meta.concrete_fields
+        if field.name not in UNSEALED_COLUMNS_EXCEPT
+    }
+    return {**columns, "details length": len(bytes(entry.details))}
+
+
+def sealed_details(entry: AuditEntry, vault_key: bytes) -> dict[str, Any]:
+    from vigil.audit.details import open_details
+    from vigil.audit.details_keys import current_private_key
+
+    return open_details(bytes(entry.details), entry.index, current_private_key(vault_key))
+
+
+def test_a_seized_audit_log_shows_a_duress_unseal_as_one_more_wrong_passphrase(vault: str) -> None:
+    key = actions.unlock(passphrase())
+    actions.do_set_duress(vault_key=key, duress_passphrase=DURESS)
+    with pytest.raises(WrongKeyError):
+        actions.do_unseal(credential=passphrase("a wrong passphrase of some length"))
+    actions.do_unseal(credential=passphrase(DURESS))
+    actions.do_set_duress(vault_key=key, duress_passphrase=DURESS)  # set again: the duress destroyed it too
+    with pytest.raises(WrongKeyError):
+        actions.unlock(passphrase("a wrong passphrase of some length"))  # a command, e.g. 'vigil backup'
+    with pytest.raises(WrongKeyError):
+        actions.unlock(passphrase(DURESS))
+
+    wrong, duress, wrong_command, duress_command = AuditEntry.objects.filter(action="vault.unseal_failed")
+    assert not AuditEntry.objects.filter(action="vault.duress").exists()
+    assert (
+        plain_columns(duress) == plain_columns(wrong) == plain_columns(wrong_command) == plain_columns(duress_command)
+    )
+    # The truth is kept, sealed to a key that only an unsealed vault opens.
+    assert sealed_details(duress, key)["duress"] is True
+    assert sealed_details(duress_command, key)["duress"] is True
+    assert sealed_details(wrong, key)["duress"] is False
+    assert sealed_details(wrong_command, key)["method"] == "passphrase"
+
+
+def test_whoever_later_unseals_with_the_recovery_key_reads_the_duress_in_audit_show(
+    vault: str, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from django.core.management import call_command
+
+    actions.do_set_duress(vault_key=actions.unlock(passphrase()), duress_passphrase=DURESS)
+    actions.do_unseal(credential=passphrase(DURESS))
+    actions.do_unseal(credential=Credential("recovery", secret=vault))
+    assert state.is_unsealed()
+    recovery_file = tmp_path / "recovery"
+    recovery_file.write_text(vault)
+    call_command("audit", "show", "--last", "5", "--recovery-key-file", str(recovery_file))
+    lines = [line for line in capsys.readouterr().out.splitlines() if "vault.unseal_failed" in line]
+    assert len(lines) == 1
+    assert '"duress": true' in lines[0]
+    assert "every passphrase wrap was destroyed" in lines[0]
+
+
+def _postgres_table_reader(table: str) -> Any:
+    """A function returning the bytes PostgreSQL keeps for `table` on disk, or skip when this role may not read them.
+
+    Preferably the files themselves (after a checkpoint): the main fork, its TOAST table and the file the table had
+    before, through `pg_read_binary_file`. Otherwise every page of the live relation through pageinspect.
+    """
+    from django.db import DatabaseError, connection
+
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute("CHECKPOINT")
+            cursor.execute("SELECT pg_read_binary_file(pg_relation_filepath(%s))", [table])
+        except DatabaseError:
+            pass
+        else:
+            paths: set[str] = set()
+
+            def read_files() -> bytes:
+                with connection.cursor() as cursor:
+                    cursor.execute("CHECKPOINT")
+                    cursor.execute(
+                        "SELECT pg_relation_filepath(c.oid), pg_relation_filepath(NULLIF(c.reltoastrelid, 0)) "
+                        "FROM pg_class c WHERE c.oid = %s::regclass",
+                        [table],
+                    )
+                    paths.update(path for path in cursor.fetchone() if path)
+                    content = b""
+                    for path in sorted(paths):  # includes files the table used before a rewrite
+                        cursor.execute("SELECT (pg_stat_file(%s, true)).size", [path])
+                        if cursor.fetchone()[0] is not None:  # an old file is unlinked at a later checkpoint
+                            cursor.execute("SELECT pg_read_binary_file(%s)", [path])
+                            content += bytes(cursor.fetchone()[0])
+                    return content
+
+            return read_files
+        try:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
+        except DatabaseError:
+            pytest.skip(
+                "this PostgreSQL role may neither read relation files (superuser, or pg_read_server_files and "
+                "pg_checkpoint) nor use pageinspect, so the table's bytes cannot be inspected"
+            )
+
+    def read_pages() -> bytes:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_relation_size(%s) / current_setting('block_size')::int", [table])
+            (blocks,) = cursor.fetchone()
+            content = b""
+            for block in range(blocks):
+                cursor.execute("SELECT get_raw_page(%s, %s)", [table, block])
+                content += bytes(cursor.fetchone()[0])
+            return content
+
+    return read_pages
+
+
+@pytest.mark.django_db(transaction=True)  # the flush runs when the duress transaction really commits
+def test_on_postgresql_the_destroyed_wrap_is_gone_from_the_vault_table_file(vault: str) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's tests run on an in-memory database, which has no file to read")
+    actions.do_set_duress(vault_key=actions.unlock(passphrase()), duress_passphrase=DURESS)
+    wrap = next(data["blob"] for data in vault_row().wraps if data["kind"] == "passphrase").encode("ascii")
+    read_table = _postgres_table_reader(Vault._meta.db_table)
+    assert wrap in read_table(), "the test must see the wrap where it was, or it proves nothing"
+
+    actions.do_unseal(credential=passphrase(DURESS))
+
+    assert [data["kind"] for data in vault_row().wraps] == ["recovery"]
+    assert actions.wait_for_flushes(timeout=30)
+    assert wrap not in read_table()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_long_reader_postpones_the_flush_without_holding_up_the_duress_answer(vault: str) -> None:
+    import threading
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: VACUUM FULL must wait for a reader such as a running backup")
+    actions.do_set_duress(vault_key=actions.unlock(passphrase()), duress_passphrase=DURESS)
+    wrap = next(data["blob"] for data in vault_row().wraps if data["kind"] == "passphrase").encode("ascii")
+    read_table = _postgres_table_reader(Vault._meta.db_table)
+    holding, release = threading.Event(), threading.Event()
+    released_in_time: list[bool] = []
+
+    def backup_like_reader() -> None:
+        try:
+            with transaction.atomic():  # like `vigil backup`: one snapshot, the vault table read first
+                list(Vault.objects.values_list("seal_epoch"))
+                holding.set()
+                released_in_time.append(release.wait(30))
+        finally:
+            connection.close()
+
+    reader = threading.Thread(target=backup_like_reader)
+    reader.start()
+    try:
+        assert holding.wait(10)
+        actions.do_unseal(credential=passphrase(DURESS))  # returns while the reader still holds the table
+    finally:
+        release.set()
+        reader.join(30)
+    assert released_in_time == [True]
+    assert actions.wait_for_flushes(timeout=30)
+    assert wrap not in read_table()

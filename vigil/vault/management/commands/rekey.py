@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 bar.close()
         resumed = " (resumed)" if result.resumed else ""
         self.stdout.write(
-            f"Rotated the data key{resumed}: {result.values} value(s) and {result.files} file(s) re-encrypted; "
+            f"Rotated the data key{resumed}: {result.values} sealed record(s) and {result.files} file(s) re-encrypted; "
             "the old key is destroyed."
         )
         if result.unreadable:
