@@ -25,6 +25,8 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "audit entries"
+        # Recent entries of one action: the unseal limit counts the failures of the last 15 minutes at every attempt.
+        indexes = [models.Index(fields=["action", "time"], name="audit_action_time")]
 
     def __str__(self) -> str:
         return f"#{self.index} {self.action}"

@@ -104,7 +104,7 @@ def _vault_checks() -> Iterator[Check]:
         "passphrase" in kinds or "shares" in kinds,
         "The vault can be unsealed with a passphrase or shares."
         if "passphrase" in kinds or "shares" in kinds
-        else "No passphrase can unseal the vault (destroyed under duress?): restore access with the recovery key.",
+        else "No passphrase can unseal the vault: open it with the recovery key, then add a passphrase.",
     )
     report = check_files()
     yield Check(

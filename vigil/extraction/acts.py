@@ -121,6 +121,7 @@ def find_terms(vocabulary: str, text: str, lang: str, *, contextual: bool = True
                 code, confidence = "threat_of_prosecution", 0.7
             elif (
                 code not in THREAT_CODES
+                and "threat" not in term.code  # a threat of rape or death is itself the act
                 and (threatened or HYPOTHETICAL.search(before))
                 and vocabulary != "perpetrator_types"
             ):
@@ -149,11 +150,35 @@ def _drop_admin_as_criminal(found: list[TermMention]) -> list[TermMention]:
     ]
 
 
+# A threat that is the means of forcing a phone open ("угрожая избиением, заставили ввести пароль", "threatened
+# to break his fingers until he entered the code") is part of the coerced search, not an act of its own.
+COERCION_REACH = 70
+INTIMIDATION = re.compile(r"intimidat|запуг", re.I)
+# How far after "threatened" the content of the threat may begin ("пригрозили, что «вся родня узнает»").
+THREAT_OBJECT_REACH = 40
+
+
 def _drop_generic_threats(found: list[TermMention]) -> list[TermMention]:
-    """ "threatened with criminal charges" is a threat of prosecution, not also a generic threat."""
-    specific = [m for m in found if m.code == "threat_of_prosecution"]
+    """A generic threat that a finer mention explains is not a separate act: "threatened with criminal
+    charges" is a threat of prosecution, "threatened to send the video to his wife" a threat of outing,
+    "threatening him until he unlocked his phone" the coercion of a device search."""
+    specific = [
+        m
+        for m in found
+        if m.code in ("threat_of_prosecution", "outing_or_threat_of_outing")
+        or ("threat" in m.term and m.code != "threats_or_intimidation")
+    ]
+    unlocks = [m for m in found if m.code == "coerced_device_search"]
     return [
         m
         for m in found
-        if m.code != "threats_or_intimidation" or not any(s.start <= m.start and m.end <= s.end for s in specific)
+        if m.code != "threats_or_intimidation"
+        or INTIMIDATION.match(m.surface)  # "intimidated with outing": intimidation beyond the one threat
+        or not (
+            # "пригрозили, что «вся родня узнает»": the finer threat follows in the same clause
+            any(
+                (s.start <= m.end and m.start <= s.end) or 0 <= s.start - m.end <= THREAT_OBJECT_REACH for s in specific
+            )
+            or any(abs(u.start - m.start) <= COERCION_REACH for u in unlocks)
+        )
     ]

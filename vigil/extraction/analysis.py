@@ -62,6 +62,7 @@ class Analysis:
     source_spans: list[tuple[int, int]] = field(default_factory=list)  # incl. the publisher
     person_key: dict[int, str] = field(default_factory=dict)  # person index -> cluster key
     headline: set[int] = field(default_factory=set)  # units of the headline (places only as a fallback)
+    dateline_places: list[Any] = field(default_factory=list)  # "OSH, Kyrgyzstan — ": the last fallback
     _starts: list[int] = field(default_factory=list)
 
     def unit_of(self, position: int) -> int:
@@ -114,7 +115,51 @@ def _persons(
             or len(s.text.split()) > 1
         ]
     taken = [(p.start, p.end) for p in places] + [(s.start, s.end) for s in source_spans]
-    return [p for p in raw if not any(p.start < e and s < p.end for s, e in taken)], sentences
+    kept = [p for p in raw if not any(p.start < e and s < p.end for s, e in taken)]
+    return [p for p in kept if not _place_name(text, p)], sentences
+
+
+@cache
+def _place_nouns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    from vigil.extraction.words import word_set
+
+    en = "|".join(sorted(word_set("place_nouns", "en"), key=len, reverse=True))
+    ru = "|".join(f"{w}[а-яё]*" for w in sorted(word_set("place_nouns", "ru"), key=len, reverse=True))
+    nouns = rf"(?:{en}|{ru})"
+    return (
+        re.compile(rf"^[\s»\"”]*{nouns}\b", re.I),
+        re.compile(rf"\b{nouns}(?:\s+(?:of|метро))?[\s«\"“]*$", re.I),
+    )
+
+
+@cache
+def _street_nouns() -> re.Pattern[str]:
+    from vigil.extraction.words import word_set
+
+    en = "|".join(sorted(word_set("street_nouns", "en"), key=len, reverse=True))
+    ru = "|".join(f"{w}[а-яё]*" for w in sorted(word_set("street_nouns", "ru"), key=len, reverse=True))
+    return re.compile(rf"\b(?:{en}|{ru})(?:\s+метро)?[\s«\"“]*$", re.I)
+
+
+STREET_AFTER = re.compile(r"^[\s»\"”]*(?:metro\s+station|street|avenue|prospekt|prospect|station)\b", re.I)
+
+
+def _street_name(text: str, place: Any) -> bool:
+    """ "у станции метро «Курская»", "Kurskaya metro station", «на улице Грозненской»: a station or street
+    named after a place is not that place."""
+    before = _street_nouns()
+    return bool(
+        before.search(text[max(0, place.start - 25) : place.start])
+        or STREET_AFTER.match(text[place.end : place.end + 20])
+    )
+
+
+def _place_name(text: str, span: entities.Span) -> bool:
+    """ "Kupchino district", "Ozerki metro station", «у станции метро «Курская»»: a place, not a name."""
+    after, before = _place_nouns()
+    return bool(
+        after.match(text[span.end : span.end + 25]) or before.search(text[max(0, span.start - 25) : span.start])
+    )
 
 
 def _cluster(persons: list[entities.Span]) -> dict[int, str]:
@@ -255,7 +300,8 @@ def analyse(text: str, lang: str, reference: date | None, publisher: str | None 
     def outside(mention: Any) -> bool:
         return not any(s <= mention.start < e for s, e in datelines)
 
-    places = [p for p in gazetteer.find_places(text) if outside(p)]
+    all_places = [p for p in gazetteer.find_places(text) if not _street_name(text, p)]
+    places = [p for p in all_places if outside(p)]
     all_sources = sources.find_mentions(text)
     cited = sources.find_sources(text, publisher, all_sources)
     found_acts = acts.find_terms("act_types", text, lang)
@@ -315,6 +361,7 @@ def analyse(text: str, lang: str, reference: date | None, publisher: str | None 
         s.name: analysis.unit_of(s.start) for s in all_sources if analysis.unit_of(s.start) not in background
     }
     analysis.sources = [s for s in cited if s.name in cited_units and not _press_release_author(text, s, all_sources)]
+    analysis.dateline_places = [p for p in all_places if not outside(p)]
     analysis.person_key = _cluster(persons)
     analysis.source_spans = [(s.start, s.end) for s in all_sources]
     return analysis

@@ -11,6 +11,7 @@ date are dropped rather than guessed.
 
 from __future__ import annotations
 
+import bisect
 import re
 from calendar import monthrange
 from dataclasses import dataclass
@@ -114,7 +115,13 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         ),
         ("unit_ago", r"\b(день|неделю|месяц|год|a\s+day|a\s+week|a\s+month|a\s+year)\s+(назад|ago)"),
         ("yesterday", r"\b(позавчера|вчера|сегодня|yesterday|today|the\s+day\s+before\s+yesterday)\b"),
-        ("last_unit_ru", r"\bна\s+(прошлой|этой)\s+(неделе)|\bв\s+(прошлом|этом|текущем)\s+(месяце|году)"),
+        (
+            "last_unit_ru",
+            r"\bна\s+(прошлой|этой)\s+(неделе)|\bв\s+(прошлом|этом|текущем)\s+(месяце|году)"
+            # «в начале прошлого месяца», «в конце этой недели»: the genitive after a part of the period
+            r"|\b(?:начале|конце|середине|начала|конца|середины)\s+(прошлой|этой|текущей)\s+(недели)"
+            r"|\b(?:начале|конце|середине|начала|конца|середины)\s+(прошлого|этого|текущего)\s+(месяца|года)",
+        ),
         ("last_unit_en", r"\b(?:earlier\s+)?(last|this|the\s+previous|past)\s+(week|month|year)\b"),
         (
             "weekday",
@@ -265,6 +272,89 @@ def _interpret(
     return out
 
 
+@cache
+def _anaphoric_patterns() -> tuple[re.Pattern[str], ...]:
+    n = f"(?P<count>{number_regex()}|\\d{{1,2}})"
+    unit = (
+        r"(?P<unit>день|дн[а-я]*|утр[а-я]*|сут[а-я]*|недел[а-я]*|месяц[а-я]*|"
+        r"days?|weeks?|months?|morning|evening|night)"
+    )
+    return tuple(
+        re.compile(rx, re.I)
+        for rx in (
+            # "the next day", «на следующий день», «наутро»
+            r"\b(?:the\s+(?:next|following)|на\s+следующ[а-я]+|в\s+следующ[а-я]+)\s+" + unit + r"\b",
+            r"\b(?P<unit>наутро)\b",
+            # "two days later", "a week earlier", «через два дня», «спустя неделю», «три дня спустя»
+            rf"\b(?:{n}|a|an)\s+{unit}\s+(?P<dir>later|earlier|спустя)\b",
+            rf"\b(?P<dir>через|спустя)\s+(?:{n}\s+)?{unit}\b",
+            rf"\b(?P<dir>за)\s+(?:{n}\s+)?{unit}\s+до\s+этого\b",
+        )
+    )
+
+
+# Words without which none of the patterns above can match: the full patterns run only around them, so a
+# long text costs one cheap scan.
+ANAPHORIC_CUES = re.compile(r"next|following|следующ|наутро|later|earlier|спустя|через|до\s+этого", re.I)
+CUE_REACH = 60
+
+
+def _anaphoric_matches(text: str) -> list[re.Match[str]]:
+    windows: list[tuple[int, int]] = []
+    for cue in ANAPHORIC_CUES.finditer(text):
+        start, end = max(0, cue.start() - CUE_REACH), min(len(text), cue.end() + CUE_REACH)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    matches: dict[tuple[int, int], re.Match[str]] = {}
+    for pattern in _anaphoric_patterns():
+        for start, end in windows:
+            for match in pattern.finditer(text, start, end):
+                matches.setdefault(match.span(), match)
+    return list(matches.values())
+
+
+def _anaphoric(text: str, anchors: list[DateMention], taken: list[tuple[int, int]]) -> list[DateMention]:
+    """Dates told relative to the narrative's last date ("the next day", "ten days earlier", «через неделю»).
+
+    They resolve against the nearest date mentioned before them, at no finer precision than it has.
+    """
+    out: list[DateMention] = []
+    ends = [a.end for a in anchors]  # anchors are in text order
+    for match in _anaphoric_matches(text):
+        start, end = match.span()
+        if any(start < e and s < end for s, e in taken):
+            continue
+        index = bisect.bisect_right(ends, start)
+        if not index:
+            continue
+        anchor = anchors[index - 1]
+        groups = match.groupdict()
+        count = parse_number(groups["count"]) if groups.get("count") else 1
+        if count is None:
+            continue
+        word = (groups.get("unit") or "").lower()
+        direction = (groups.get("dir") or "").lower()
+        sign = -1 if direction in ("earlier", "за") else 1
+        days = 7 * count if word.startswith(("недел", "week")) else count
+        days = 30 * count if word.startswith(("месяц", "month")) else days
+        days = 1 if word.startswith(("наутро", "утр")) or word in ("morning", "evening", "night") else days
+        lo = anchor.interval()[0]
+        shifted = lo + timedelta(days=sign * days)
+        if anchor.precision == "year":
+            values: tuple[int, int | None, int | None] = (shifted.year, None, None)
+        elif anchor.precision == "month":
+            values = (anchor.year, anchor.month, None) if days < 28 else (shifted.year, shifted.month, None)
+        elif days >= 7:
+            values = (shifted.year, shifted.month, None)
+        else:
+            values = (shifted.year, shifted.month, shifted.day)
+        taken.append((start, end))
+        out.append(DateMention(start, end, match.group(0), *values, relative=True, confidence=0.6))
+    return out
+
+
 def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
     """All date mentions in ``text``, in order; durations are never returned."""
     taken: list[tuple[int, int]] = []
@@ -287,7 +377,8 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMention]:
             if mentions:
                 taken.append((start, end))
                 found.extend(mentions)
-    return sorted(found, key=lambda d: d.start)
+    found.sort(key=lambda d: d.start)
+    return sorted(found + _anaphoric(text, found, taken), key=lambda d: d.start)
 
 
 def earliest_event_date(mentions: list[DateMention]) -> DateMention | None:

@@ -56,6 +56,17 @@ SENTENCE = re.compile(
 ADMIN_TERM = re.compile(r"административн\w*\s+арест|administrative\s+(?:arrest|detention)|сут[а-яё]*", re.I)
 # Confinement at home by relatives is not custody: «в доме её держали почти четыре месяца».
 HOME_CONFINEMENT = re.compile(r"\b(?:в\s+доме|дома|взаперти|at\s+home|in\s+the\s+house|family\s+home)\b", re.I)
+# Time lived or worked somewhere is not custody: "had lived and worked in Moscow for eight years", «жил в Казани
+# пять лет»; nor is a pre-trial custody term set for the future: «проведут в СИЗО как минимум два месяца».
+RESIDENCE = re.compile(
+    r"(?:lived|worked|living|working|studied|resided|жил[аи]?|работал[аи]?|проживал[аи]?|учил[асяи]+)\b[^.;]{0,40}$",
+    re.I,
+)
+FUTURE_TERM = re.compile(
+    r"проведут|пробудет|пробудут|останется|останутся|мер[ауы]\s+пресечени|will\s+(?:spend|remain|stay)|"
+    r"remanded|pending\s+trial|until\s+(?:the\s+)?trial",
+    re.I,
+)
 APPROX = re.compile(
     r"(?:nearly|almost|about|around|roughly|some|over|more\s+than|почти|около|более|примерно|больше)\s+$", re.I
 )
@@ -89,6 +100,8 @@ def find_durations(text: str) -> list[DurationMention]:
         if SENTENCE.search(near) and not ADMIN_TERM.search(near):
             continue
         if HOME_CONFINEMENT.search(text[max(0, match.start() - 40) : match.end() + 20]):
+            continue
+        if RESIDENCE.search(text[max(0, match.start() - 60) : match.start()]) or FUTURE_TERM.search(near):
             continue
         factor = next(f for prefix, f in UNIT_DAYS if unit.startswith(prefix))
         days = count * factor

@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from vigil.extraction.words import number_regex, parse_number
 
@@ -87,6 +88,12 @@ def companion_regex() -> re.Pattern[str]:
 
 
 @cache
+def singular_pronoun_regex() -> re.Pattern[str]:
+    words = _data()["singular_pronouns"]
+    return re.compile(r"(?<!\w)(?:" + "|".join(words["en"] + words["ru"]) + r")(?!\w)", re.I)
+
+
+@cache
 def group_word_regex() -> re.Pattern[str]:
     words = _data()["group_words"]
     entries = [
@@ -103,20 +110,78 @@ CAPITALISED = re.compile(r"^[A-ZА-ЯЁ][a-zа-яё]+")
 RESIDENT_OF = re.compile(r"^(?:жител|уроженц|уроженк|resident|native)")
 
 
+RELATIVE = re.compile(r"(?:которому|которой|who)\b", re.I)
+PRECEDING_NAME = re.compile(r"\b([A-ZА-ЯЁ][a-zа-яё]+)(?:\s+[A-ZА-ЯЁ][a-zа-яё]?\.)?,\s*$")
+
+
 def _is_place(word: str) -> bool:
     from vigil.reference import gazetteer
 
     return gazetteer.lookup_place(word) is not None
 
 
+@cache
+def _age_word_values() -> dict[str, int]:
+    table: dict[str, list[Any]] = _data()["age_words"]
+    return {str(row[0]): int(row[1]) for rows in table.values() for row in rows}
+
+
+def _alternation(key: str) -> str:
+    rows = _data()["age_words"][key]
+    return "|".join(sorted((str(row[0]) for row in rows), key=len, reverse=True))
+
+
+@cache
+def _age_word_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(English "twenty-seven-year-old", Russian «тридцатидвухлетний», predicative "He is 20", «ей было 19 лет»)."""
+    tens, units, teens = (_alternation(k) for k in ("en_tens", "en_units", "en_teens"))
+    en_number = rf"(?:(?:{tens})(?:[- ](?:{units}))?|{teens})"
+    tens, units, teens = (_alternation(k) for k in ("ru_tens", "ru_units", "ru_teens"))
+    ru_number = rf"(?:(?:{tens})(?:{units})?|{teens})"
+    en = re.compile(rf"\b({en_number})[- ]year[- ]old\b", re.I)
+    ru = re.compile(rf"\b({ru_number})летн[а-яё]*", re.I)
+    predicative = re.compile(
+        rf"\b(?:(?:he|she|i|who)\s+(?:is|was|am|had\s+just\s+turned|turned)|"
+        rf"(?:ему|ей|мне|которому|которой)\s+(?:было\s+|исполнилось\s+)?)"
+        rf"\s*(\d{{2}}|{en_number})\b(?:\s+(?:лет|год|года)\b)?"
+        r"(?!\s*(?:%|percent|per\s+cent|km|kilomet|metre|meter|minute|hour|day|week|month|time|roubles|rubles|"
+        r"tenge|dollars|euros|сут|дн|недел|месяц|час|минут|раз|рубл|тенге|процент))",
+        re.I,
+    )
+    return en, ru, predicative
+
+
+def _age_value(surface: str) -> int | None:
+    """ "27", "twenty-seven", «тридцатидвух» -> the number."""
+    if surface.isdigit():
+        return int(surface)
+    values = _age_word_values()
+    word = surface.lower().replace("ё", "е").replace(" ", "-")
+    if word in values:
+        return values[word]
+    parts = word.split("-")
+    if len(parts) == 2 and parts[0] in values and parts[1] in values:
+        return values[parts[0]] + values[parts[1]]
+    for prefix, value in values.items():  # Russian compounds: tens then units, written as one word
+        rest = word.removeprefix(prefix.replace("ё", "е"))
+        if rest != word and value >= 20 and (rest == "" or rest in values):
+            return value + (values[rest] if rest else 0)
+    return None
+
+
 def find_ages(text: str) -> list[AgeMention]:
     found: list[AgeMention] = []
-    for pattern in (AGE_EN, AGE_RU):
+    words_en, words_ru, predicative = _age_word_patterns()
+    folded = text.lower()
+    # ages in words end in "year-old" or «-летний»: skip their (slower) patterns when neither occurs
+    in_words = [p for p, cue in ((words_en, "year"), (words_ru, "летн")) if cue in folded]
+    for pattern in (AGE_EN, AGE_RU, *in_words, predicative):
         for match in pattern.finditer(text):
-            age = int(next(g for g in match.groups() if g))
-            if not 10 <= age <= 99:
+            value = _age_value(next(g for g in match.groups() if g))
+            if value is None or not 10 <= value <= 99:
                 continue
-            prefixed = match.group(0).lower().startswith(("aged", "age of", "в возрасте"))
+            age = value
+            prefixed = match.group(0).lower().startswith(("aged", "age of", "в возрасте")) or pattern is predicative
             following = NEXT_WORDS.match(text, match.end())
             tail = following.group(1) if following else ""
             name = None
@@ -132,6 +197,10 @@ def find_ages(text: str) -> list[AgeMention]:
                     name = clean
                     break
                 previous = clean.lower()
+            if pattern is predicative and RELATIVE.match(match.group(0)):
+                # "Олегу Н., которому 41 год", "Oleg, who is 41": the age of the name before the clause
+                before = PRECEDING_NAME.search(text[max(0, match.start() - 30) : match.start()])
+                name = before.group(1) if before else None
             victim = prefixed or bool(name) or _person_after_age(words)
             if victim:
                 found.append(AgeMention(age, match.start(), match.end(), match.group(0), name))

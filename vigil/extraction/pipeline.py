@@ -67,6 +67,22 @@ HOME = re.compile(
     r"работал[аи]?(?:\s+\w+)?\s+в|работает\s+в|resident\s+of|lived\s+in|living\s+in|worked\s+in|working\s+in)\s+$",
     re.I,
 )
+STATE_AGENTS = frozenset({"police", "security_service", "military", "court", "prosecutor", "other_state"})
+# Acts that private people commit as often as the state does; with no agent named, they point to them.
+PRIVATE_STYLE_ACTS = frozenset(
+    {
+        "entrapment",
+        "extortion",
+        "filming_or_humiliation",
+        "outing_or_threat_of_outing",
+        "beating_or_torture",
+        "threats_or_intimidation",
+        "denunciation",
+        "discrimination_other",
+        "coerced_device_search",
+        "sexual_violence_or_harassment",
+    }
+)
 DETAINING_AGENTS = frozenset({"police", "security_service", "military", "unknown", "other_state"})
 PRIVATE_AGENTS = frozenset({"family", "private_individual"})
 STATE_ACTS_BY_COURT = frozenset({"administrative_arrest"})
@@ -168,7 +184,33 @@ def extract_report(
     plans = segment(analysis)
     result.incidents = [_incident(analysis, plan) for plan in plans]
     _share_victim_facts(plans, result.incidents)
+    _narrative_dates(analysis, plans, result.incidents)
     return result
+
+
+def _narrative_dates(analysis: Analysis, plans: list[Plan], incidents: list[Incident]) -> None:
+    """An incident whose own clauses give no date happened at the time the narrative has reached: the
+    latest date mentioned before its first act ("Тогда же задержали ещё двоих", "The others were held
+    too"), else the date of the report's first dated incident."""
+    dated = [(i, p) for i, p in zip(incidents, plans, strict=True) if i.values["date_start"]]
+    for incident, plan in zip(incidents, plans, strict=True):
+        if incident.values["date_start"]:
+            continue
+        starts = [m.start for m in analysis.acts if plan.keeps(analysis, m.start)]
+        if not starts:
+            continue
+        first = min(starts)
+        before = [d for d in analysis.dates if d.start < first]
+        best = before[-1] if before else None
+        if best is not None:
+            incident.values["date_start"] = best.value
+            incident.evidence["date_start"] = [_ev(best, 0.4)]
+        elif dated:
+            source = dated[0][0]
+            incident.values["date_start"] = source.values["date_start"]
+            incident.evidence["date_start"] = [
+                replace(e, confidence=0.4) for e in source.evidence.get("date_start", [])
+            ]
 
 
 def _share_victim_facts(plans: list[Plan], incidents: list[Incident]) -> None:
@@ -176,8 +218,11 @@ def _share_victim_facts(plans: list[Plan], incidents: list[Incident]) -> None:
     (fled the country), even when an episode's own paragraphs do not repeat it."""
     by_person: dict[str, list[Incident]] = {}
     for plan, incident in zip(plans, incidents, strict=True):
-        if plan.person and plan.kind == "person" and not plan.group and plan.only is None:
-            by_person.setdefault(plan.person, []).append(incident)
+        # an unnamed main victim's episodes are one person too ("a 29-year-old Tajik national ... deported ...
+        # summoned in Dushanbe")
+        person = plan.person or ("" if plan.main_victim else None)
+        if person is not None and plan.kind == "person" and not plan.group and plan.only is None:
+            by_person.setdefault(person, []).append(incident)
     for group in by_person.values():
         if len(group) < 2:
             continue
@@ -267,9 +312,12 @@ def _incident(analysis: Analysis, plan: Plan) -> Incident:
         perps.append("police")
         perp_ev.append(_ev(unnamed_detention, 0.4))
     if not perps and acts_found:
-        # "был задержан" names no agent: detention and arrest are the police's acts.
+        # "был задержан" names no agent: detention and arrest are the police's acts; luring, extorting and
+        # filming by people no state body is named for ("Four men were waiting inside") are private people's.
         state = next((m for m in acts_found if m.code in POLICE_ACTS), None)
-        perps.append("police" if state else "unknown")
+        named_state = any(m.code in STATE_AGENTS for m in _mine(analysis, plan, analysis.perpetrators))
+        private = not named_state and {m.code for m in acts_found} <= PRIVATE_STYLE_ACTS
+        perps.append("police" if state else "private_individual" if private else "unknown")
         perp_ev.append(_ev(state or acts_found[0], 0.4))
     outcome_mentions = [m for m in _mine(analysis, plan, analysis.outcomes) if not _administrative_charge(analysis, m)]
     outcomes, outcome_ev = _ordered(outcome_mentions)
@@ -278,12 +326,20 @@ def _incident(analysis: Analysis, plan: Plan) -> Incident:
         if implied and implied not in outcomes and not (implied == "criminal_case_opened" and "convicted" in outcomes):
             outcomes.append(implied)
             outcome_ev.append(_ev(mention, 0.6))
+    if "disappeared" in outcomes and "released" in outcomes and _only_to_family(outcome_mentions):
+        # handed over to the relatives and not heard from since: no release, a disappearance
+        index = outcomes.index("released")
+        del outcomes[index], outcome_ev[index]
     if FINAL_OUTCOMES & set(outcomes) and "disappeared" in outcomes:
         index = outcomes.index("disappeared")  # "not heard from" until he was released
         del outcomes[index], outcome_ev[index]
     if SANCTION_OUTCOMES & set(outcomes) and "released" in outcomes:
         index = outcomes.index("released")
         del outcomes[index], outcome_ev[index]
+    if "disappeared" in outcomes and "abduction_or_disappearance" not in act_codes:
+        # a victim missing since is a disappearance, whatever words the report used for the taking
+        act_codes.append("abduction_or_disappearance")
+        act_ev.append(outcome_ev[outcomes.index("disappeared")])
     if "unknown" in outcomes and len(outcomes) > 1:
         index = outcomes.index("unknown")
         del outcomes[index], outcome_ev[index]
@@ -310,12 +366,31 @@ def _incident(analysis: Analysis, plan: Plan) -> Incident:
         "legal_articles": article_ev,
     }
     _place(analysis, plan, act_units, values, evidence)
+    if values["country"] not in (None, "Russia"):
+        # "propaganda of non-traditional sexual relations" in Kyrgyzstan is their law, not KoAP 6.21
+        described = {m.code for m in _mine(analysis, plan, analysis.articles) if m.by_description}
+        explicit = {m.code for m in _mine(analysis, plan, analysis.articles) if not m.by_description}
+        for code in described - explicit:
+            if code.startswith(("KoAP", "UK")):
+                index = article_codes.index(code)
+                del article_codes[index], article_ev[index]
     _date(analysis, plan, act_units, values, evidence)
     _people(analysis, plan, act_units, values, evidence)
     duration = detention.detention_days(_mine(analysis, plan, analysis.durations))
     values["detention_days"] = duration.days if duration else None
     evidence["detention_days"] = [_ev(duration, 0.6 if duration.approximate else 0.8)] if duration else []
     return Incident(values, evidence)
+
+
+def _agents_count(analysis: Analysis, count: Any) -> bool:
+    """ "three men in balaclavas surrounded him", «четверо сотрудников»: the count is of the agents."""
+    return any(p.start <= count.end + 15 and count.start <= p.end for p in analysis.perpetrators)
+
+
+def _only_to_family(mentions: list[Any]) -> bool:
+    """Every "released" of the incident is a handover to the victim's relatives."""
+    released = [m for m in mentions if m.code == "released"]
+    return bool(released) and all(m.term == "released_to_family" for m in released)
 
 
 def _place(
@@ -353,6 +428,24 @@ def _place(
         candidates = section[:1] or [heading]
         confidence = 0.7
     if not candidates:
+        # the scene the narrative set before the first act ("sent to a unit in Budyonnovsk ... That night they
+        # beat me"): the latest place named in the incident's own sentences before it
+        first_act = min((analysis.unit_of(m.start) for m in analysis.acts if plan.keeps(analysis, m.start)), default=-1)
+        russian_law = any(a.code.startswith(("KoAP", "UK")) for a in analysis.articles) or any(
+            m.place.code == "RU" for m in analysis.places
+        )
+        scene = [
+            m
+            for m in _mine(analysis, plan, analysis.places)
+            if analysis.unit_of(m.start) < first_act
+            and m.place.kind in ("city", "region")
+            and not any(s <= m.start < e for s, e in excluded)
+            # a home town abroad is not the scene of a case under Russian law ("жил в городе Чэнду")
+            and not (russian_law and gazetteer.country_of(m.place).code != "RU")
+        ]
+        candidates = scene[-1:]
+        confidence = 0.5
+    if not candidates:
         counts = Counter(
             m.place.code
             for m in analysis.places
@@ -374,6 +467,10 @@ def _place(
     if not candidates:
         candidates = _victim_home(analysis, plan)
         confidence = 0.4
+    if not candidates:
+        # "OSH, Kyrgyzstan — A man from Osh says ...": where the report was filed, when nothing else locates it
+        candidates = [m for m in analysis.dateline_places if m.place.kind in ("city", "region")]
+        confidence = 0.3
     rank = {"city": 0, "region": 1, "country": 2}
     city = region = country = None
     chosen = None
@@ -390,9 +487,13 @@ def _place(
         elif place.kind == "country":
             region = None if place.code == "RU" else country
     if country is None:
-        russian_law = any(a.code.startswith(("KoAP", "UK")) for a in analysis.articles)
-        russia = [m for m in analysis.places if m.place.kind == "country" and m.place.code == "RU"]
-        if russian_law or russia:
+        # the one country the report is about, else Russia when Russian law was applied or Russia is named
+        named = {gazetteer.country_of(m.place).code: m for m in analysis.places + analysis.dateline_places}
+        russian_law = any(a.code.startswith(("KoAP", "UK")) and not a.by_description for a in analysis.articles)
+        if len(named) == 1 and not russian_law:
+            country = gazetteer.export_region_name(gazetteer.country_of(next(iter(named.values())).place))
+            confidence = 0.4
+        elif russian_law or "RU" in named or any(a.code.startswith(("KoAP", "UK")) for a in analysis.articles):
             country = "Russia"
             confidence = 0.5
     values.update(city=city, region=region, country=country)
@@ -482,14 +583,17 @@ def _people(
             cit_ev.append(_ev(mention, 0.8))
     victims: int | None = None
     if plan.group:
-        counts = _mine(analysis, plan, analysis.counts, act_units)
+        counts = _mine(analysis, plan, analysis.counts, act_units) or _mine(analysis, plan, analysis.counts)
         victims = max((c.count for c in counts), default=None)
         ages, age_ev, citizenship, cit_ev = [], [], [], []
         if counts:
             evidence["victims"] = [_ev(max(counts, key=lambda c: c.count), 0.6)]
     elif plan.kind == "person":
-        counts = _mine(analysis, plan, analysis.counts, act_units)
+        counts = [c for c in _mine(analysis, plan, analysis.counts, act_units) if not _agents_count(analysis, c)]
         victims = max((c.count for c in counts), default=1) if not plan.person else 1
+        if len(ages) == 1 and victims > 1:
+            # "Two men say they were ambushed ... The first man, a 38-year-old": the incident follows one of them
+            victims, counts = 1, []
         if counts and not plan.person:
             evidence["victims"] = [_ev(max(counts, key=lambda c: c.count), 0.6)]
     values.update(victims=victims, victim_ages=ages, victim_citizenship=citizenship)

@@ -30,7 +30,7 @@ from typing import Any
 from vigil.extraction import entities
 from vigil.extraction.analysis import Analysis, role_person
 from vigil.extraction.dates import DateMention
-from vigil.extraction.people import group_word_regex
+from vigil.extraction.people import group_word_regex, singular_pronoun_regex
 
 STATE = frozenset({"police", "security_service", "military", "court", "prosecutor", "other_state"})
 PRIVATE = frozenset({"private_individual", "family"})
@@ -58,6 +58,7 @@ class Plan:
     exclude: list[tuple[int, int]] = field(default_factory=list)
     year_only: bool = False
     group: bool = False  # a round-up: one incident for a counted crowd ("detaining about 50 people")
+    main_victim: bool = False  # the main victim's incident or a later episode of it, named or not
 
     def keeps(self, analysis: Analysis, position: int) -> bool:
         if analysis.unit_of(position) not in self.units:
@@ -91,6 +92,7 @@ def citizenship_owner(analysis: Analysis, start: int, end: int) -> str | None:
 
 
 HEADING_PUNCTUATION = " \t.:;—–-▪▫•●■□◾◽►▶*\ufe0f"
+ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}|[IVX]{1,4})[.)]\s+")
 
 
 def heading_places(analysis: Analysis) -> dict[int, Any]:
@@ -107,7 +109,8 @@ def heading_places(analysis: Analysis) -> dict[int, Any]:
         seen.add(unit.paragraph)
         if unit.index in analysis.headline:
             continue
-        title = analysis.unit_text(unit.index).strip(HEADING_PUNCTUATION)
+        # "2. Shymkent.", "III) Дагестан": a numbered section is headed by the place after its number
+        title = ENUMERATOR.sub("", analysis.unit_text(unit.index)).strip(HEADING_PUNCTUATION)
         if not title or len(title) > 40:
             continue
         for mention in analysis.places:
@@ -211,7 +214,13 @@ def _named_other(
         return True
     known = {a.age for a in analysis.ages if analysis.unit_of(a.start) in main_plan.units}
     named = set().union(*(persons.get(analysis.unit_of(a.start), set()) for a in ages))
-    return bool(known) and not {a.age for a in ages} & known and bool(named - {main})
+    if not known or {a.age for a in ages} & known:
+        return False
+    # "His flatmate, a 20-year-old student": the age of a companion named by his relation to the victim
+    from vigil.extraction.people import companion_regex
+
+    companion = any(companion_regex().search(analysis.text[max(0, a.start - 40) : a.start]) for a in ages)
+    return bool(named - {main}) or companion
 
 
 def _plan_month(analysis: Analysis, plan: Plan, act_units: set[int]) -> str | None:
@@ -227,11 +236,12 @@ def segment(analysis: Analysis) -> list[Plan]:
     persons = _persons_in(analysis)
     main = main_victim(analysis)
     group_re = group_word_regex()
+    singular_re = singular_pronoun_regex()
     paragraphs: dict[int, set[int]] = {}
     for unit in analysis.units:
         paragraphs.setdefault(unit.paragraph, set()).add(unit.index)
 
-    main_plan = Plan("person", person=main)
+    main_plan = Plan("person", person=main, main_victim=True)
     patterns: list[Plan] = []
     others: list[Plan] = []
     words = _word_clusters(analysis)
@@ -285,14 +295,19 @@ def segment(analysis: Analysis) -> list[Plan]:
                 or _other_country(analysis, units, act_units, current or main_plan)
             )
         ):
-            current = Plan("person", person=main)
+            current = Plan("person", person=main, main_victim=True)
             current.units |= units
             episodes.append(current)
             continue
         # A paragraph that gives someone's age is about that person, whatever plural it mentions
         # ("переписки с другими мужчинами").
         aged = any(analysis.unit_of(a.start) in units for a in analysis.ages)
-        group = not names_main and not aged and any(group_re.search(analysis.unit_text(u)) for u in units)
+        # ... and one whose first sentence refers to one person ("ему надевали на голову пакет ... требуя
+        # назвать других геев") goes on about that person.
+        singular = bool(singular_re.search(analysis.unit_text(min(units))))
+        group = (
+            not names_main and not aged and not singular and any(group_re.search(analysis.unit_text(u)) for u in units)
+        )
         has_acts = bool(units & act_units)
         # A lead about a counted group ("задержали двух геев") announces the victims
         # the report then names; an uncounted one ("Bishkek homosexuals") is context.
@@ -391,7 +406,16 @@ def _roundups(analysis: Analysis, act_units: set[int], persons: dict[int, set[st
     taken: set[int] = set()
     for count in analysis.counts:
         unit = analysis.unit_of(count.start)
-        if count.count < ROUNDUP_MIN or unit not in act_units or unit in taken or unit in analysis.headline:
+        # the crowd may be counted in another sentence of the paragraph that tells of its detention ("Рейд
+        # начался ... посетителей — около пятидесяти человек — поставили лицом к стене")
+        paragraph_detained = any(
+            m.code == "arbitrary_detention"
+            and analysis.units[analysis.unit_of(m.start)].paragraph == analysis.units[unit].paragraph
+            and analysis.unit_of(m.start) < unit
+            for m in analysis.acts
+        )
+        near_act = unit in act_units or paragraph_detained
+        if count.count < ROUNDUP_MIN or not near_act or unit in taken or unit in analysis.headline:
             continue
         if unit in aged or persons.get(unit):
             continue
@@ -432,7 +456,8 @@ LEADING_DATE_CHARS = 25
 
 def _new_episode(analysis: Analysis, units: set[int], act_units: set[int], main_plan: Plan) -> bool:
     """A paragraph that opens with its own later date ("In April, ...") and a new act is a new episode."""
-    first = min(units)
+    # the paragraph's first sentence with an act ("His troubles did not end there. On October 2, ...")
+    first = min(units & act_units, default=min(units))
     start = analysis.units[first].start
     leading = [d for d in analysis.dates if start <= d.start < start + LEADING_DATE_CHARS]
     if not leading:
@@ -480,12 +505,20 @@ def _other_agents(analysis: Analysis, units: set[int], act_units: set[int], befo
 
 
 def _act_countries(analysis: Analysis, units: set[int]) -> set[str]:
+    """Countries of the cities named in ``units``, leaving out origins, relatives' homes and destinations
+    ("to your mother in Kulob", "put on a flight to Dushanbe"): they are not where anything was done."""
+    from vigil.extraction.pipeline import _not_locating_contexts
     from vigil.reference import gazetteer
 
+    origin, leaving = _not_locating_contexts()
     return {
         gazetteer.country_of(m.place).code
         for m in analysis.places
-        if analysis.unit_of(m.start) in units and m.place.kind == "city" and not m.adjectival
+        if analysis.unit_of(m.start) in units
+        and m.place.kind == "city"
+        and not m.adjectival
+        and not origin.search(analysis.text[max(0, m.start - 30) : m.start])
+        and not leaving.search(analysis.text[max(0, m.start - 40) : m.start])
     }
 
 
@@ -493,7 +526,8 @@ def _other_country(analysis: Analysis, units: set[int], act_units: set[int], bef
     """Acts in a city of another country than the episode before ("At Tashkent airport ... officers held
     him" after a detention in Moscow) are a new episode."""
     mine = _act_countries(analysis, units & act_units)
-    earlier = _act_countries(analysis, before.units & act_units)
+    # where the earlier episode's acts happened, else where its paragraphs set the scene ("a courier in Moscow")
+    earlier = _act_countries(analysis, before.units & act_units) or _act_countries(analysis, before.units)
     return len(mine) == 1 and bool(earlier) and not mine & earlier
 
 
@@ -533,7 +567,8 @@ def _split_by_victim(analysis: Analysis, plan: Plan, persons: dict[int, set[str]
             victims.append(owner)
     if len(victims) < 2:
         return [plan]
-    split = [Plan("person", person=v) for v in victims]
+    # each victim's part keeps what the whole left out (a round-up's own clauses, a private abusers' clause)
+    split = [Plan("person", person=v, exclude=list(plan.exclude)) for v in victims]
     for unit in plan.units:
         named = persons.get(unit, set()) & set(victims)
         for part in split:

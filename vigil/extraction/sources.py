@@ -147,14 +147,33 @@ def _unknown_patterns() -> tuple[re.Pattern[str], ...]:
         ),
         re.compile(rf"(?:{media_ru}|{verbs_ru})\s+«([^»\n]{{2,60}})»", re.I),
         re.compile(r"«([^»\n]{2,60})»\s+(?:сообщ|пишет|писал|переда|рассказ|заявил)", re.I),
+        # «Проект Safe Exit опубликовал ...»: a name in Latin letters after a Russian group word
+        re.compile(rf"(?i:{media_ru})\s+([A-Z][\w.+-]*(?:\s+[A-Z][\w.+-]*){{0,3}})"),
     )
 
 
 CITE_CUE = re.compile(
     r"told|spoke|said|say|according|report|cited|quot|wrote|publish|interview|statement|via|learn|confirm|"
-    r"сообщ|рассказ|пишет|писал|данным|информаци|словам|ссылк|заявил|переда|публик|обнарод|интервью",
+    r"reviewed|seen\s+by|document|argue|briefing|"
+    r"сообщ|рассказ|пишет|писал|данным|информаци|словам|ссылк|заявил|переда|публик|обнарод|интервью|подтверд",
     re.I,
 )
+CYRILLIC = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфыэ", "abvgdeziyklmnoprstufye", strict=True)),
+        **{"ё": "yo", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ю": "yu", "я": "ya"},
+        **{"ъ": "", "ь": ""},
+    }
+)
+
+
+def transliterate(name: str) -> str:
+    """An unknown Russian name in Latin letters, as documenters cite it («Азимут» -> "Azimut")."""
+    out = []
+    for char in name:
+        latin = char.lower().translate(CYRILLIC)
+        out.append(latin[:1].upper() + latin[1:] if char.isupper() else latin)
+    return "".join(out)
 
 
 def _is_org_like(name: str) -> bool:
@@ -163,8 +182,70 @@ def _is_org_like(name: str) -> bool:
     return any(w in org for w in words) or bool(re.fullmatch(r"[A-Z][A-Z/&+-]{1,9}", name))
 
 
+@cache
+def _group_patterns() -> tuple[re.Pattern[str], ...]:
+    words = "|".join(re.escape(w) for w in sorted(_words("group_words_en"), key=len, reverse=True))
+    fillers = "|".join(re.escape(w) for w in sorted(_words("group_descriptors_en"), key=len, reverse=True))
+    cap = r"[A-Z0-9](?:[\w'’/+&-]|\.(?=\w))*"
+    name = rf"(?:[A-Z][\w-]*-based\s+)?({cap}(?:\s+(?:of\s+)?{cap}){{0,4}})"
+    # the group word must not be followed by the group's name ("the rights group Vykhod": see media_words_en)
+    end = r"\b(?!\s+[A-Z«\"“])"
+    return (
+        # "the Sever Rights monitoring group", "the Neva Legal Aid initiative"
+        re.compile(rf"\b[Tt]he\s+{name}\s+(?:(?:{fillers})\s+){{0,2}}(?:{words}){end}"),
+        # "Kok.team, a Kazakh LGBT+ media project"
+        # (not "... to the North Caucasus, a Russian LGBT rights group said": there the group is the speaker)
+        re.compile(
+            rf"(?<![\w.])({cap}(?:\s+{cap}){{0,3}}),\s+(?:a|an|the)\s+(?:[\w+-]+\s+){{0,4}}?(?:{words}){end}"
+            r"(?!\s+(?:said|says|reported|reports|told|stated|added|wrote))"
+        ),
+        # "The Central Asian Legal Observatory", "the Bishkek-based Tolkun Initiative"
+        re.compile(rf"\b[Tt]he\s+{name}"),
+    )
+
+
+def _not_a_group(name: str) -> bool:
+    """A place, a month, a year or a state body is not a group that could be cited."""
+    from vigil.extraction.words import month_number
+    from vigil.reference import gazetteer
+
+    excluded = set(_words("not_sources_en"))
+    words = name.split()
+    if len(name) < 3 or name.endswith("-based") or any(w in excluded for w in words) or name in excluded:
+        return True
+    if name.isdigit() or month_number(name) is not None:
+        return True
+    return any(m.start == 0 and m.end == len(name) for m in gazetteer.find_places(name))
+
+
+def _group_mentions(text: str) -> list[SourceMention]:
+    """Groups introduced as such ("the Exit Path crisis group") and credited somewhere in the report
+    ("Exit Path said", "reviewed by the Sever Rights monitoring group")."""
+    org = set(_words("org_words_en"))
+    names: dict[str, int] = {}
+    for number, pattern in enumerate(_group_patterns()):
+        for match in pattern.finditer(text):
+            name = match.group(1).strip(" ,.")
+            words = name.split()
+            if number == 2 and (len(words) < 2 or words[-1] not in org):
+                continue
+            if _not_a_group(name) or any(canonical(" ".join(words[:n])) for n in range(1, len(words) + 1)):
+                continue
+            names.setdefault(name, match.start(1))
+    found = []
+    for name, first in names.items():
+        for mention in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+            start, end = mention.span()
+            sentence_start = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
+            sentence_end = min((i for i in (text.find(".", end), text.find("\n", end)) if i >= 0), default=len(text))
+            if CITE_CUE.search(text, sentence_start, sentence_end) is not None:
+                found.append(SourceMention(name, first, first + len(name), name, False))
+                break
+    return found
+
+
 def _unknown_mentions(text: str) -> list[SourceMention]:
-    found: list[SourceMention] = []
+    found: list[SourceMention] = _group_mentions(text)
     patterns = _unknown_patterns()
     for number, pattern in enumerate(patterns):
         for match in pattern.finditer(text):
@@ -180,13 +261,14 @@ def _unknown_mentions(text: str) -> list[SourceMention]:
                 continue  # "according to Murad" is a person, not a source
             elif number == 0 and name.split()[0] in ("The", "A") and len(name.split()) == 1:
                 continue
-            elif number in (0, 2) and not (
+            elif number in (0, 2, 4) and not (
                 CITE_CUE.search(text[max(0, match.start() - 40) : match.start(1)])
                 or CITE_CUE.search(text[match.end() : match.end() + 30])
             ):
                 continue  # "the newspaper X" where ads were placed is not a citation
-            else:
-                found.append(SourceMention(name, start, start + len(name), name, False))
+            elif not any(m.name == name for m in found):
+                written = transliterate(name) if re.search("[а-яё]", name, re.I) else name
+                found.append(SourceMention(written, start, start + len(name), name, False))
     return found
 
 

@@ -9,9 +9,18 @@ with them added), then ten more (0.70 before the fifth round, 0.73 after; 0.80 o
 with the forty-two at 0.81), then ten more (0.63 before the sixth round, 0.76 after; 0.80 on all
 sixty-two, with the fifty-two at 0.80), then ten more (0.77 before the seventh round, 0.79 after;
 0.80 on all seventy-two, with the sixty-two at 0.80), then ten more (0.69 before the eighth round, on
-splitting incidents, 0.85 after; 0.83 on all eighty-two, with the seventy-two at 0.83).  The floor sits a
-little below the score reached, so a change that makes extraction worse on unseen-style reports fails
-here.  Tune rules for causes a documenter would agree with, never for a
+splitting incidents, 0.85 after; 0.83 on all eighty-two, with the seventy-two at 0.83).
+
+The next round used two fresh sets for development and a third as its test, scored once after the last
+change.  Development (HELDOUT_20, HELDOUT_21): 0.59 and 0.66 with the code as it was; 0.55 and 0.67 when
+they arrived, after changes made from the eighty-two alone (a sign of how little rules tuned on seen
+reports carry over); 0.90 and 0.85 after the round's general changes (ages in words, narrative dates and
+places, unknown groups as sources, threats explained by a finer act, first-person testimony, numbered
+digest sections, street and station names, the attackers' count).  Test (HELDOUT_22): 0.65 (0.52 with the
+code before the round).  All hundred and twelve: 0.85, with the eighty-two at 0.86.
+
+The floors sit a little below the scores reached, so a change that makes extraction worse on
+unseen-style reports fails here.  Tune rules for causes a documenter would agree with, never for a
 sentence of these files.
 """
 
@@ -20,23 +29,26 @@ from pathlib import Path
 from vigil.extraction.evaluation import Score, evaluate, format_table
 
 REPORTS = Path(__file__).resolve().parent / "reports"
-# All eighty-two reports.
-FLOOR = 0.82
+# All hundred and twelve reports (0.85 reached).
+FLOOR = 0.83
 INCIDENT_FLOOR = 0.93
-# The first seventy-two keep the floor they had before the eighth round was added.
-SEVENTY_TWO_FLOOR = 0.82
+# The first eighty-two (0.86 reached; 0.83 before the round with HELDOUT_20-22).
+EIGHTY_TWO_FLOOR = 0.84
+EIGHTY_TWO_INCIDENT_FLOOR = 0.94
+# The first seventy-two (0.85 reached).
+SEVENTY_TWO_FLOOR = 0.83
 SEVENTY_TWO_INCIDENT_FLOOR = 0.93
-# The first sixty-two keep the floor they had before the seventh round was added.
-SIXTY_TWO_FLOOR = 0.79
+# The first sixty-two (0.85 reached).
+SIXTY_TWO_FLOOR = 0.83
 SIXTY_TWO_INCIDENT_FLOOR = 0.92
-# The first fifty-two keep the floor they had before the sixth round was added.
-FIFTY_TWO_FLOOR = 0.79
+# The first fifty-two (0.85 reached).
+FIFTY_TWO_FLOOR = 0.83
 FIFTY_TWO_INCIDENT_FLOOR = 0.92
-# The first forty-two keep the floor they had before the fifth round was added.
-FORTY_TWO_FLOOR = 0.80
+# The first forty-two (0.87 reached).
+FORTY_TWO_FLOOR = 0.85
 FORTY_TWO_INCIDENT_FLOOR = 0.92
-# The first thirty-two keep their own floor, so adding harder reports never lowers the bar on them.
-FIRST_FLOOR = 0.85
+# The first thirty-two keep their own floor, so adding harder reports never lowers the bar on them (0.91).
+FIRST_FLOOR = 0.88
 FIRST_INCIDENT_FLOOR = 0.96
 FOURTH_ROUND = {
     "chechen-woman-ru",
@@ -99,20 +111,64 @@ EIGHTH_ROUND = {
     "tashkent-art120-ru-2",
     "yekaterinburg-expulsion-en",
 }
+# Development sets of the round after the eighth (scored once on arrival, then worked on).
+HELDOUT_20 = {
+    "almaty-digest-en",
+    "argun-testimony-en",
+    "gudermes-telegram-ru",
+    "law-opinion-ru",
+    "makhachkala-students-ru",
+    "nalchik-court-extension-en",
+    "osh-extortion-en",
+    "tashkent-article120-ru",
+    "vladikavkaz-release-en",
+    "yekaterinburg-club-ru",
+}
+HELDOUT_21 = {
+    "bishkek-law-en",
+    "chechnya-ingushetia-digest-ru",
+    "conscript-testimony-en",
+    "evacuation-stats-ru",
+    "khasavyurt-family-en",
+    "moscow-earrings-ru",
+    "nazran-verdict-ru",
+    "st-petersburg-vigilantes-en",
+    "tajik-migrant-en",
+    "vladikavkaz-fine-ru",
+}
+# The test set of that round: scored once, after its last change.
+HELDOUT_22 = {
+    "almaty-trans-ru",
+    "argun-telegram-ru",
+    "bishkek-deport-ru",
+    "caucasus-digest-en",
+    "derbent-testimony-en",
+    "dushanbe-raid-en",
+    "gudermes-death-en",
+    "legal-guide-ru",
+    "makhachkala-release-en",
+    "moscow-extremism-ru",
+}
 
 
 def test_the_held_out_reports_score_stays_above_the_floor() -> None:
     per, total = evaluate(REPORTS)
-    assert len(per) == 82, "a report or its gold file is missing"
+    assert len(per) == 112, "a report or its gold file is missing"
     assert total.overall_f1() >= FLOOR, format_table(per, total)
     assert total.sets["incidents"].prf()[2] >= INCIDENT_FLOOR, format_table(per, total)
+    eighty_two = Score()
+    for name, score in per.items():
+        if name not in HELDOUT_20 | HELDOUT_21 | HELDOUT_22:
+            eighty_two.merge(score)
+    assert eighty_two.overall_f1() >= EIGHTY_TWO_FLOOR, format_table(per, total)
+    assert eighty_two.sets["incidents"].prf()[2] >= EIGHTY_TWO_INCIDENT_FLOOR, format_table(per, total)
     seventy_two = Score()
     sixty_two = Score()
     fifty_two = Score()
     forty_two = Score()
     first = Score()
     for name, score in per.items():
-        if name in EIGHTH_ROUND:
+        if name in EIGHTH_ROUND | HELDOUT_20 | HELDOUT_21 | HELDOUT_22:
             continue
         seventy_two.merge(score)
         if name in SEVENTH_ROUND:

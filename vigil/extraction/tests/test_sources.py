@@ -33,8 +33,17 @@ def test_ordinary_words_that_are_also_group_names_need_quotes() -> None:
     assert names("Проект «Выход» сообщил о задержании.") == ["Vykhod"]
 
 
-def test_an_unknown_outlet_is_taken_as_written() -> None:
-    assert names("Об этом рассказал телеграм-канал «Бумага».") == ["Бумага"]
+def test_an_unknown_outlet_is_taken_as_written_in_latin_letters() -> None:
+    assert names("Об этом рассказал телеграм-канал «Бумага».") == ["Bumaga"]
+    assert names("Проект Safe Exit опубликовал отчёт.") == ["Safe Exit"]
+
+
+def test_a_group_introduced_as_such_is_cited_when_the_report_credits_it() -> None:
+    text = "She lived under the protection of the Exit Path crisis group. On 9 September, Exit Path said, police came."
+    assert names(text) == ["Exit Path"]
+    assert names("Activists at Kok.team, a Kazakh LGBT+ media project, say fake dates are common.") == ["Kok.team"]
+    assert names("He was taken back to the North Caucasus, a Russian LGBT rights group said.") == []
+    assert names("A lawyer asked the Investigative Committee to check, she said.") == []
 
 
 def test_an_outlet_quoting_its_own_interview_is_not_a_cited_source() -> None:
