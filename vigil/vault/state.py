@@ -56,7 +56,10 @@ def _held() -> _Keys:
 
 def current_keyring() -> Keyring:
     """The keyring of this process; raises `SealedError` while sealed."""
-    return _held().keyring
+    keys = _keys  # read once: another thread may seal meanwhile
+    if keys is None:
+        raise SealedError()
+    return keys.keyring
 
 
 def current_index_key() -> bytes:
