@@ -27,21 +27,30 @@ File layout (version 1)::
 
 header = ``encrypt_value(keyring, file key | sha256 | size, aad)``; every chunk is
 ``chunk size`` bytes of plaintext plus a 16-byte tag, except the final one, which may
-be shorter (an empty file has one empty final chunk). Memory use is constant: two
-plaintext buffers and one ciphertext buffer per ``put``, one chunk per read.
-Speed: SHA-256 of the plaintext runs in a second thread while the main thread
-encrypts and writes, so the slower of the two sets the pace.
+be shorter (an empty file has one empty final chunk).
+
+Memory and speed: ``put`` is a two-stage pipeline over ``_BUFFERS`` reusable chunk
+buffers plus one for ciphertext (5 MiB at the default chunk size), so memory is
+constant whatever the file size; a read holds about four chunks. The calling thread
+reads and hashes; a second thread encrypts and writes; a durable store also has the
+kernel write back to disk every ``_FLUSH_EVERY`` bytes instead of all at the final fsync.
+SHA-256, ``encrypt_into`` and file writes all release the GIL, so the stages run on
+separate cores. The pace is set by the slowest of: SHA-256 of the plaintext (the
+content address needs every byte hashed in order, so it cannot be split), the disk,
+and on a two-core machine the total CPU work shared by both cores. Reading hashes
+each chunk in a second thread while the next one is read and decrypted.
 """
 
 import hashlib
 import hmac
 import os
+import queue
 import re
 import secrets
 import stat
 import tempfile
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Generator, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -63,6 +72,14 @@ _MIN_CHUNK, _MAX_CHUNK = 1 << 12, 1 << 26
 _MAX_HEADER = 1024
 _ADDRESS = re.compile(r"[0-9a-f]{64}")
 _WIPE_BLOCK = 1 << 20
+# Plaintext chunks in flight during ``put``: one being read, one waiting for the
+# look-ahead that decides its final flag, one queued and one being encrypted.
+_BUFFERS = 4
+# A durable ``put`` asks the kernel to write back after this many bytes, so the disk
+# works while the pipeline runs instead of all at the final fsync.
+_FLUSH_EVERY = 32 << 20
+# (plaintext buffer, byte count, final) handed from the reading to the writing thread.
+_Chunk = tuple[bytearray, int, bool]
 
 
 @dataclass(frozen=True)
@@ -102,6 +119,49 @@ def _fill(stream: BinaryIO, buffer: bytearray) -> int:
             break
         filled += count
     return filled
+
+
+def _open_chunk(cipher: AESGCM, index: int, final: bool, block: bytes, buffer: bytearray) -> bytes:
+    """Authenticate and decrypt one chunk via ``buffer``; unlike ``decrypt``, ``decrypt_into`` releases the GIL."""
+    try:
+        if len(block) < _TAG_SIZE:
+            raise InvalidTag
+        plain = memoryview(buffer)[: len(block) - _TAG_SIZE]
+        cipher.decrypt_into(_nonce(index, final), block, None, plain)
+    except InvalidTag:
+        raise TamperedError(
+            f"Chunk {index} of the stored file failed its integrity check: "
+            "the file was altered, truncated or reordered."
+        ) from None
+    return bytes(plain)
+
+
+class _BackgroundFlush:
+    """Has the kernel write a growing file to disk while the rest is still being written.
+
+    Without it the disk idles while a large ``put`` fills the page cache, then does
+    all the work in the final fsync. At most one fsync runs at a time, in ``workers``.
+    """
+
+    def __init__(self, sink: BinaryIO, workers: ThreadPoolExecutor) -> None:
+        self._sink, self._workers = sink, workers
+        self._pending: Future[None] | None = None
+        self._unflushed = 0
+
+    def wrote(self, count: int) -> None:
+        self._unflushed += count
+        if self._unflushed < _FLUSH_EVERY or (self._pending is not None and not self._pending.done()):
+            return
+        self.finish()
+        self._sink.flush()
+        self._unflushed = 0
+        self._pending = self._workers.submit(os.fsync, self._sink.fileno())
+
+    def finish(self) -> None:
+        """Wait for the flush in progress and raise its error: an error is reported to one fsync only."""
+        if self._pending is not None:
+            self._pending.result()
+            self._pending = None
 
 
 class EncryptedFileStore:
@@ -168,6 +228,9 @@ class EncryptedFileStore:
         """Encrypt ``stream`` into the store; return its digest, size and address.
 
         Storing identical content twice keeps one copy and returns the same address.
+        ``stream`` is read only from the calling thread, so its thread-local state (the
+        active language, say) holds and its exceptions reach the caller unchanged; on
+        any error nothing is stored and the temporary file is removed.
         """
         file_key = AESGCM.generate_key(256)
         cipher = AESGCM(file_key)
@@ -200,27 +263,75 @@ class EncryptedFileStore:
             raise
 
     def _encrypt_chunks(self, stream: BinaryIO, sink: BinaryIO, cipher: AESGCM) -> tuple[bytes, int]:
+        """Read and hash ``stream`` in this thread while a second one encrypts and writes."""
+        free: queue.SimpleQueue[bytearray | None] = queue.SimpleQueue()
+        for _ in range(_BUFFERS):
+            free.put(bytearray(self._chunk_size))
+        work: queue.SimpleQueue[_Chunk | None] = queue.SimpleQueue()
         hasher = hashlib.sha256()
-        buffers = (bytearray(self._chunk_size), bytearray(self._chunk_size))
+        size = 0
+        # Two workers: the writer, and the writer's background flushes.
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="vigil-put") as workers:
+            writing = workers.submit(self._seal_and_write, work, free, sink, cipher, workers)
+
+            def take() -> bytearray:
+                buffer = free.get()
+                if buffer is None:
+                    writing.result()  # The writer failed: raise its error here.
+                    raise RuntimeError("The encrypting thread stopped early.")
+                return buffer
+
+            try:
+                buffer = take()
+                length = _fill(stream, buffer)
+                hasher.update(memoryview(buffer)[:length])
+                while True:
+                    # Reading ahead tells whether this chunk is the final one.
+                    following, more = None, 0
+                    if length == self._chunk_size:
+                        following = take()
+                        more = _fill(stream, following)
+                    work.put((buffer, length, more == 0))
+                    size += length
+                    if following is None or more == 0:
+                        break
+                    hasher.update(memoryview(following)[:more])
+                    buffer, length = following, more
+            except BaseException:
+                work.put(None)  # Stop the writer; leaving the block waits for it.
+                raise
+            writing.result()
+        return hasher.digest(), size
+
+    def _seal_and_write(
+        self,
+        work: queue.SimpleQueue[_Chunk | None],
+        free: queue.SimpleQueue[bytearray | None],
+        sink: BinaryIO,
+        cipher: AESGCM,
+        workers: ThreadPoolExecutor,
+    ) -> None:
+        """Encrypt queued chunks in order and write them; hand each plaintext buffer back."""
         sealed = bytearray(self._chunk_size + _TAG_SIZE)
-        size, index = 0, 0
-        length = _fill(stream, buffers[0])
-        with ThreadPoolExecutor(max_workers=1) as hashing:
-            while True:
-                chunk = memoryview(buffers[index % 2])[:length]
-                hashed = hashing.submit(hasher.update, chunk)
-                # Reading ahead tells whether this chunk is the final one.
-                more = 0
-                if length == self._chunk_size:
-                    more = _fill(stream, buffers[(index + 1) % 2])
+        flusher = _BackgroundFlush(sink, workers) if self._durable else None
+        index = 0
+        try:
+            while (chunk := work.get()) is not None:
+                buffer, length, final = chunk
                 target = memoryview(sealed)[: length + _TAG_SIZE]
-                cipher.encrypt_into(_nonce(index, more == 0), chunk, None, target)
+                cipher.encrypt_into(_nonce(index, final), memoryview(buffer)[:length], None, target)
+                free.put(buffer)
                 sink.write(target)
-                hashed.result()
-                size += length
-                if more == 0:
-                    return hasher.digest(), size
-                length, index = more, index + 1
+                if final:
+                    break
+                index += 1
+                if flusher is not None:
+                    flusher.wrote(len(target))
+            if flusher is not None:
+                flusher.finish()
+        except BaseException:
+            free.put(None)  # Wake the reader, which then raises this error.
+            raise
 
     def _sync_directory(self, directory: Path) -> None:
         if not self._durable:
@@ -262,7 +373,7 @@ class EncryptedFileStore:
             header = self._read_header(source, address, self._keyring)
         return StoredFile(header.sha256.hex(), header.size, address)
 
-    def open_chunks(self, address: str) -> Iterator[bytes]:
+    def open_chunks(self, address: str) -> Generator[bytes, None, None]:
         """Yield the plaintext chunk by chunk, each authenticated before it is yielded.
 
         Raises ``TamperedError`` at the first bad chunk, or after the last one if
@@ -275,24 +386,25 @@ class EncryptedFileStore:
             size, index = 0, 0
             block_size = header.chunk_size + _TAG_SIZE
             block = source.read(block_size)
-            while True:
-                following = source.read(block_size) if block else b""
-                final = not following
-                try:
-                    plain = cipher.decrypt(_nonce(index, final), block, None)
-                except InvalidTag:
-                    raise TamperedError(
-                        f"Chunk {index} of the stored file failed its integrity check: "
-                        "the file was altered, truncated or reordered."
-                    ) from None
-                size += len(plain)
-                if size > header.size:
-                    raise TamperedError("The stored file is longer than its header says.")
-                hasher.update(plain)
-                yield plain
-                if final:
-                    break
-                block, index = following, index + 1
+            buffer = bytearray(header.chunk_size)
+            # Each chunk is hashed in a second thread while the next one is read and decrypted.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigil-read") as hashing:
+                hashed: Future[None] | None = None
+                while True:
+                    following = source.read(block_size) if block else b""
+                    final = not following
+                    plain = _open_chunk(cipher, index, final, block, buffer)
+                    size += len(plain)
+                    if size > header.size:
+                        raise TamperedError("The stored file is longer than its header says.")
+                    if hashed is not None:
+                        hashed.result()
+                    hashed = hashing.submit(hasher.update, plain)
+                    yield plain
+                    if final:
+                        break
+                    block, index = following, index + 1
+                hashed.result()
         if size != header.size or hasher.digest() != header.sha256:
             raise TamperedError("The stored file does not match its recorded SHA-256.")
 

@@ -1,6 +1,10 @@
+import errno
 import hashlib
 import io
 import os
+import resource
+import signal
+import threading
 import tracemalloc
 from pathlib import Path
 
@@ -70,6 +74,72 @@ def test_a_stream_without_readinto_is_accepted(store: EncryptedFileStore) -> Non
 
     data = os.urandom(3 * CHUNK + 5)
     stored = store.put(ReadOnly(data))  # type: ignore[arg-type]
+    assert read(store, stored.address) == data
+
+
+class Trickle(io.RawIOBase):
+    """A stream that hands out at most ``step`` bytes per call, then optionally fails."""
+
+    def __init__(self, data: bytes, step: int, fail_after: int | None = None) -> None:
+        self._source = io.BytesIO(data)
+        self._step = step
+        self._fail_after = fail_after
+        self.threads: set[int] = set()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        self.threads.add(threading.get_ident())
+        if self._fail_after is not None and self._source.tell() >= self._fail_after:
+            raise ConnectionResetError("the client went away")
+        return self._source.readinto(buffer[: self._step])
+
+
+def leftovers(store: EncryptedFileStore) -> list[Path]:
+    return [p for p in store._root.rglob("*") if p.is_file()]
+
+
+def test_a_stream_of_short_reads_round_trips(store: EncryptedFileStore) -> None:
+    data = os.urandom(7 * CHUNK + 3)
+    stream = Trickle(data, step=1000)
+    stored = store.put(stream)  # type: ignore[arg-type]
+    assert read(store, stored.address) == data
+    assert stream.threads == {threading.get_ident()}
+
+
+def test_a_stream_that_fails_midway_stores_nothing_and_its_error_reaches_the_caller(
+    store: EncryptedFileStore,
+) -> None:
+    stream = Trickle(os.urandom(20 * CHUNK), step=CHUNK, fail_after=9 * CHUNK)
+    with pytest.raises(ConnectionResetError, match="went away"):
+        store.put(stream)  # type: ignore[arg-type]
+    assert leftovers(store) == []
+    assert stream.threads == {threading.get_ident()}
+
+
+def test_a_write_that_fails_midway_stores_nothing_and_raises(tmp_path: Path) -> None:
+    store = EncryptedFileStore(tmp_path / "store", Keyring.generate(), INDEX_KEY, chunk_size=CHUNK)
+    # The kernel refuses writes past 16 chunks, as a full disk would.
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (16 * CHUNK, limits[1]))
+    try:
+        with pytest.raises(OSError) as raised:
+            store.put(io.BytesIO(os.urandom(64 * CHUNK)))
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, previous)
+    assert raised.value.errno == errno.EFBIG
+    assert leftovers(store) == []
+
+
+def test_a_download_abandoned_midway_stops_cleanly(store: EncryptedFileStore) -> None:
+    data = os.urandom(10 * CHUNK)
+    stored = store.put(io.BytesIO(data))
+    chunks = store.open_chunks(stored.address)
+    assert next(chunks) == data[:CHUNK]
+    chunks.close()
     assert read(store, stored.address) == data
 
 
@@ -192,7 +262,8 @@ def test_rewrap_moves_a_file_to_the_new_key_without_touching_its_chunks(store: E
 
 
 def test_memory_stays_bounded_for_a_large_stream(tmp_path: Path) -> None:
-    store = EncryptedFileStore(tmp_path, Keyring.generate(), INDEX_KEY, durable=False)
+    # Durable, as in production, and large enough to be flushed to disk while it is written.
+    store = EncryptedFileStore(tmp_path, Keyring.generate(), INDEX_KEY)
     size = 50 * 1024 * 1024
     block = os.urandom(1024 * 1024)
 
@@ -216,5 +287,8 @@ def test_memory_stays_bounded_for_a_large_stream(tmp_path: Path) -> None:
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert stored.size == size
+    expected = hashlib.sha256()
+    for _ in range(size // len(block)):
+        expected.update(block)
+    assert stored == StoredFile(expected.hexdigest(), size, store.address_for(expected.hexdigest()))
     assert peak < 8 * 1024 * 1024
