@@ -3,13 +3,14 @@
 Threat: a seized database or backup must not show a name, phone, handle, testimony or address. Invariants:
 
 * A model with sealed fields derives from `SealedModel`. Its sealed fields (`SealedTextField`, `SealedJSONField`) have
-  no column of their own: together they are one JSON object, sealed by `aead.encrypt_value` into the record's single
-  `sealed` column and bound to (table, primary key, "sealed"), so a ciphertext copied to another row fails with
+  no column of their own: together they are one MessagePack map, sealed by `aead.encrypt_value` into the record's
+  single `sealed` column and bound to (table, primary key), so a ciphertext copied to another row fails with
   `TamperedError`. One ciphertext per record, not one per field: reading a page of records decrypts each once.
 * Plain text can never reach the column: `get_prep_value` refuses `str`, so even `QuerySet.update(sealed="...")` fails
   loudly; sealed fields cannot be used in `filter`, `update` or `values` (Django raises), only through the model.
 * Reading a sealed attribute raises `SealedError` while the process is sealed, even for a value decrypted before.
-  Assigning one keeps the plaintext in the instance until `save()` seals the whole record again.
+  Assigning one keeps the plaintext in the instance until `save()` seals the whole record again; a value of the wrong
+  type is refused by `save()` before any SQL.
 * `BlindIndexField` stores HMAC(index key, normalised value) for exact-match look-up (`blind_index_for`), never a
   plain hash. A value the normaliser refuses (an invalid phone) stores no index instead of failing the save.
 
