@@ -54,7 +54,10 @@ class DateMention:
         return day, day
 
 
-QUAL = r"(?:(?:early|late|mid|the\s+beginning\s+of|the\s+end\s+of|начале|конце|середине)[\s-]+)"
+QUAL = (
+    r"(?:(?:early|late|mid|the\s+(?:beginning|end|middle|start)\s+of|the\s+(?:first|last)\s+(?:days|weeks?)\s+of"
+    r"|начале|конце|середине|первых\s+числах|последних\s+числах|последние\s+дни)[\s-]+)"
+)
 YEAR = r"((?:19|20)\d{2})"
 YEAR_WORD = r"(?:\s*(?:года|году|год|г\.))?"
 REL_YEAR_RU = r"(позапрошлого|прошлого|этого|текущего|нынешнего|следующего)\s+года"

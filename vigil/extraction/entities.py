@@ -130,7 +130,7 @@ RU_NAME_ENDING = re.compile(r"(?:ыми|ими|ому|ему|ого|его|ой|
 def name_key(word: str) -> str:
     """A case-insensitive key shared by the inflected forms of one name ("Мукаева" = "Мукаев")."""
     word = word.lower().replace("ё", "е").strip("«»\"'’.,")
-    if re.match("[а-я]", word) and len(word) > 4:
+    if re.match("[а-я]", word) and len(word) > 3:
         stripped = RU_NAME_ENDING.sub("", word)
         if len(stripped) >= 3:
             return stripped

@@ -28,6 +28,7 @@ class AgeMention:
     end: int
     surface: str
     name: str | None  # the capitalised word that follows, if any ("Хаоян")
+    joint: bool = False  # one of a list of ages of one group ("two men, aged 25 and 29", «27 и 31 года»)
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,18 @@ def find_ages(text: str) -> list[AgeMention]:
             victim = prefixed or bool(name) or _person_after_age(words)
             if victim:
                 found.append(AgeMention(age, match.start(), match.end(), match.group(0), name))
+    for match in AGE_LIST.finditer(text):
+        numbers = [int(n) for n in re.findall(r"\d{1,2}", match.group(0))]
+        if len(numbers) < 2 or not all(10 <= n <= 99 for n in numbers):
+            continue
+        if TERM_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
+            continue  # «приговорили к 10 и 12 годам», «на 10 и 12 лет»: terms, not ages
+        found = [a for a in found if not match.start() <= a.start < match.end()]
+        for number in re.finditer(r"\d{1,2}", match.group(0)):
+            start = match.start() + number.start()
+            found.append(
+                AgeMention(int(number.group(0)), start, start + len(number.group(0)), match.group(0), None, True)
+            )
     for match in NAME_PAREN_AGE.finditer(text):
         age = int(match.group(2))
         if 10 <= age <= 99 and not _is_place(match.group(1)):
@@ -217,6 +230,15 @@ def find_ages(text: str) -> list[AgeMention]:
     return sorted(found, key=lambda a: a.start)
 
 
+# Ages of a group listed together: "two men, aged 25 and 29", "aged 19, 20 and 23", «двое мужчин, 27 и 31 года»,
+# «в возрасте 19 и 21 года».
+AGE_LIST = re.compile(
+    r"\baged\s+\d{1,2}(?:\s*,\s*\d{1,2})*,?\s+and\s+\d{1,2}\b"
+    r"|\b\d{1,2}(?:\s*,\s*\d{1,2})*,?\s+and\s+\d{1,2}\s+years\s+old\b"
+    r"|\b\d{1,2}(?:\s*,\s*\d{1,2})*\s+и\s+\d{1,2}\s+(?:лет|года|год)\b",
+    re.I,
+)
+TERM_BEFORE = re.compile(r"(?:\b(?:на|к|до|по|от|сроком|for|to|of|up)\s+)$", re.I)
 # "Ruslan (28)", "Ислам (20 лет)"
 NAME_PAREN_AGE = re.compile(r"\b([A-ZА-ЯЁ][a-zа-яё]+)\s+\((\d{2})(?:\s*(?:лет|год[а]?|years?(?:\s+old)?))?\)")
 # "Ali, 25, and Omar, 31, were detained", "Ислам, 28 лет, ...": a name followed by an age.

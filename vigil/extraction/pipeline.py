@@ -64,7 +64,8 @@ COURT_STAGE_PERPS = frozenset({"court", "prosecutor"})
 POLICE_ACTS = frozenset({"arbitrary_detention", "administrative_arrest", "incommunicado_detention"})
 HOME = re.compile(
     r"(?:жител\w*|жительниц\w*|проживал\w*\s+в|жил[аи]?\s+в(?:\s+(?:городе|селе|поселке))?|"
-    r"работал[аи]?(?:\s+\w+)?\s+в|работает\s+в|resident\s+of|lived\s+in|living\s+in|worked\s+in|working\s+in)\s+$",
+    r"работал[аи]?(?:\s+\w+)?\s+в|работает\s+в|resident\s+of|lived\s+in|living\s+in|worked\s+in|working\s+in|"
+    r"(?:man|woman|student|person|resident|girl|boy|парень|девушка|мужчина|женщина|студент\w*)\s+(?:from|из))\s+$",
     re.I,
 )
 STATE_AGENTS = frozenset({"police", "security_service", "military", "court", "prosecutor", "other_state"})
@@ -97,6 +98,9 @@ OUTCOME_FROM_ACT = {
 # A sanction that followed the release from the police station is the outcome: "released after a
 # protocol was drawn up" and then fined, arrested for days, deported or sentenced is not "released".
 SANCTION_OUTCOMES = frozenset({"fined", "administrative_arrest", "deported", "convicted"})
+HOLDING_ACTS = frozenset(
+    {"arbitrary_detention", "administrative_arrest", "incommunicado_detention", "abduction_or_disappearance"}
+)
 FINAL_OUTCOMES = frozenset({"released", "deported", "fled_country", "killed", "convicted", "fined"})
 FIELDS = (
     "city",
@@ -287,6 +291,15 @@ def _incident(analysis: Analysis, plan: Plan) -> Incident:
     if any(m.code in ("police", "military") or m.term != m.code for m in perp_mentions):
         # «силовики» names no agency: with the police or the FSB named, it means them.
         perp_mentions = [m for m in perp_mentions if not GENERIC_FORCES.match(m.surface)]
+    if not perp_mentions and act_units:
+        # "Хеду увёл из квартиры её старший брат. ... он силой вытащил девушку": the agent named in the
+        # sentence just before the act's, when the act's own sentence names none
+        before = {u - 1 for u in act_units} - act_units
+        perp_mentions = [
+            m
+            for m in _mine(analysis, plan, analysis.perpetrators, before)
+            if analysis.units[analysis.unit_of(m.start)].paragraph in {analysis.units[u].paragraph for u in act_units}
+        ]
     perps, perp_ev = _ordered(perp_mentions)
     if "denunciation" in act_codes and not {"private_individual", "family"} & set(perps):
         perps.append("private_individual")  # a denunciation has a denouncer
@@ -333,13 +346,21 @@ def _incident(analysis: Analysis, plan: Plan) -> Incident:
     if FINAL_OUTCOMES & set(outcomes) and "disappeared" in outcomes:
         index = outcomes.index("disappeared")  # "not heard from" until he was released
         del outcomes[index], outcome_ev[index]
-    if SANCTION_OUTCOMES & set(outcomes) and "released" in outcomes:
+    if "released" in outcomes and (
+        "killed" in outcomes
+        or (SANCTION_OUTCOMES & set(outcomes) and not _released_last(analysis, outcome_mentions, acts_found))
+    ):
+        # a body handed over to the family is no release, nor is a release followed by a sanction
         index = outcomes.index("released")
         del outcomes[index], outcome_ev[index]
     if "disappeared" in outcomes and "abduction_or_disappearance" not in act_codes:
         # a victim missing since is a disappearance, whatever words the report used for the taking
         act_codes.append("abduction_or_disappearance")
         act_ev.append(outcome_ev[outcomes.index("disappeared")])
+    if "released" in outcomes and not HOLDING_ACTS & set(act_codes) and set(perps) <= PRIVATE_AGENTS:
+        # "released" is the end of a detention: attackers "letting him go" after an ambush release no one
+        index = outcomes.index("released")
+        del outcomes[index], outcome_ev[index]
     if "unknown" in outcomes and len(outcomes) > 1:
         index = outcomes.index("unknown")
         del outcomes[index], outcome_ev[index]
@@ -385,6 +406,15 @@ def _incident(analysis: Analysis, plan: Plan) -> Incident:
 def _agents_count(analysis: Analysis, count: Any) -> bool:
     """ "three men in balaclavas surrounded him", «четверо сотрудников»: the count is of the agents."""
     return any(p.start <= count.end + 15 and count.start <= p.end for p in analysis.perpetrators)
+
+
+def _released_last(analysis: Analysis, outcomes: list[Any], acts_found: list[Any]) -> bool:
+    """The last thing said of the victim is a release after the sanction ("served ten days and walked free",
+    «отбыв арест, вышел на свободу»): a sentence after every sanction's."""
+    releases = [analysis.unit_of(m.start) for m in outcomes if m.code == "released"]
+    sanctions = [analysis.unit_of(m.start) for m in outcomes if m.code in SANCTION_OUTCOMES]
+    sanctions += [analysis.unit_of(m.start) for m in acts_found if OUTCOME_FROM_ACT.get(m.code) in SANCTION_OUTCOMES]
+    return bool(releases and sanctions) and max(releases) > max(sanctions)
 
 
 def _only_to_family(mentions: list[Any]) -> bool:
@@ -471,6 +501,18 @@ def _place(
         # "OSH, Kyrgyzstan — A man from Osh says ...": where the report was filed, when nothing else locates it
         candidates = [m for m in analysis.dateline_places if m.place.kind in ("city", "region")]
         confidence = 0.3
+    if candidates and all(m.place.kind == "region" for m in candidates):
+        # "у народа Кабардино-Балкарии" after "В Нальчике ...": the one city of that region the report names
+        inside = {
+            m.place.code: m
+            for m in analysis.places
+            if m.place.kind == "city"
+            and not m.adjectival
+            and not any(s <= m.start < e for s, e in excluded)
+            and any(_within(m.place, c.place) for c in candidates)
+        }
+        if len(inside) == 1:
+            candidates = list(inside.values())
     rank = {"city": 0, "region": 1, "country": 2}
     city = region = country = None
     chosen = None
@@ -572,12 +614,17 @@ def _people(
         if age.age not in ages:
             ages.append(age.age)
             age_ev.append(_ev(age, 0.8))
+    if plan.age is not None:  # one of a pair told apart by age
+        kept = [i for i, value in enumerate(ages) if value == plan.age]
+        ages, age_ev = [plan.age], [age_ev[i] for i in kept]
     citizenship: list[str] = []
     cit_ev: list[Evidence] = []
     for mention in _mine(analysis, plan, analysis.citizenship):
         owner = citizenship_owner(analysis, mention.start, mention.end)
         if plan.kind == "pattern" or (owner and plan.person and owner != plan.person):
             continue
+        if plan.age is not None and _nearest_age(analysis, mention.start) not in (None, plan.age):
+            continue  # "... and her friend, a 25-year-old citizen of Belarus": the other one's
         if mention.country not in citizenship:
             citizenship.append(mention.country)
             cit_ev.append(_ev(mention, 0.8))
@@ -590,7 +637,10 @@ def _people(
             evidence["victims"] = [_ev(max(counts, key=lambda c: c.count), 0.6)]
     elif plan.kind == "person":
         counts = [c for c in _mine(analysis, plan, analysis.counts, act_units) if not _agents_count(analysis, c)]
-        victims = max((c.count for c in counts), default=1) if not plan.person else 1
+        victims = max((c.count for c in counts), default=1) if not plan.person and plan.age is None else 1
+        joint = {a.age for a in _mine(analysis, plan, analysis.ages) if a.joint}
+        if len(joint) > victims and plan.age is None:
+            victims = len(joint)  # "two men, aged 25 and 29" counted by their ages
         if len(ages) == 1 and victims > 1:
             # "Two men say they were ambushed ... The first man, a 38-year-old": the incident follows one of them
             victims, counts = 1, []
@@ -599,3 +649,10 @@ def _people(
     values.update(victims=victims, victim_ages=ages, victim_citizenship=citizenship)
     evidence["victim_ages"] = age_ev
     evidence["victim_citizenship"] = cit_ev
+
+
+def _nearest_age(analysis: Analysis, position: int) -> int | None:
+    """The age mentioned nearest to a position in its sentence, if any."""
+    unit = analysis.unit_of(position)
+    here = [a for a in analysis.ages if analysis.unit_of(a.start) == unit]
+    return min(here, key=lambda a: abs(a.start - position)).age if here else None

@@ -59,6 +59,7 @@ class Plan:
     year_only: bool = False
     group: bool = False  # a round-up: one incident for a counted crowd ("detaining about 50 people")
     main_victim: bool = False  # the main victim's incident or a later episode of it, named or not
+    age: int | None = None  # one of an unnamed pair known by age ("a 20-year-old and his 22-year-old friend")
 
     def keeps(self, analysis: Analysis, position: int) -> bool:
         if analysis.unit_of(position) not in self.units:
@@ -109,6 +110,10 @@ def heading_places(analysis: Analysis) -> dict[int, Any]:
         seen.add(unit.paragraph)
         if unit.index in analysis.headline:
             continue
+        titled = _titled_section(analysis, unit)
+        if titled is not None:
+            out[unit.paragraph + 1] = titled
+            continue
         # "2. Shymkent.", "III) Дагестан": a numbered section is headed by the place after its number
         title = ENUMERATOR.sub("", analysis.unit_text(unit.index)).strip(HEADING_PUNCTUATION)
         if not title or len(title) > 40:
@@ -120,6 +125,23 @@ def heading_places(analysis: Analysis) -> dict[int, Any]:
                 out[unit.paragraph] = mention
                 break
     return out
+
+
+TITLE_CHARS = 90
+
+
+def _titled_section(analysis: Analysis, unit: Any) -> Any:
+    """ "Bishkek: strip-search and a "fee" for release" on a line of its own, the case below it: the place
+    that opens a short title line (no final full stop) heads the next paragraph."""
+    text = analysis.unit_text(unit.index)
+    if len(text) > TITLE_CHARS or text.rstrip().endswith((".", "!", "?")) or "\n" in text.strip():
+        return None
+    if any(u.paragraph == unit.paragraph and u.index != unit.index for u in analysis.units):
+        return None
+    for mention in analysis.places:
+        if mention.start == unit.start and re.match(r"\s*[:—–-]\s", analysis.text[mention.end : mention.end + 3]):
+            return mention
+    return None
 
 
 def _persons_in(analysis: Analysis) -> dict[int, set[str]]:
@@ -531,6 +553,7 @@ def _other_country(analysis: Analysis, units: set[int], act_units: set[int], bef
     return len(mine) == 1 and bool(earlier) and not mine & earlier
 
 
+SOURCE_BEFORE = re.compile(r"(?:\bпо\s+словам|\bсо\s+слов|\baccording\s+to)\s+(?:\w+\s+)?$", re.I)
 WITH_BEFORE = re.compile(r"(?:\bс|\bсо|\bwith)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -544,8 +567,8 @@ def _companion_units(analysis: Analysis, act_units: set[int]) -> set[int]:
     for unit in act_units:
         text = analysis.unit_text(unit)
         match = pattern.search(text)
-        if match is None or WITH_BEFORE.search(text[: match.start()]):
-            continue  # "переписку с подругой", "chats with a friend": not the one acted on
+        if match is None or WITH_BEFORE.search(text[: match.start()]) or SOURCE_BEFORE.search(text[: match.start()]):
+            continue  # "переписку с подругой", "chats with a friend", «по словам подруги»: not the one acted on
         # the companion is the clause's subject or object: at its start or right before/after the act
         acts_here = [m for m in analysis.acts + analysis.outcomes if analysis.unit_of(m.start) == unit]
         begin = analysis.units[unit].start
@@ -566,7 +589,7 @@ def _split_by_victim(analysis: Analysis, plan: Plan, persons: dict[int, set[str]
         if owner and analysis.unit_of(mention.start) in plan.units and owner not in victims:
             victims.append(owner)
     if len(victims) < 2:
-        return [plan]
+        return _split_by_age(analysis, plan, words)
     # each victim's part keeps what the whole left out (a round-up's own clauses, a private abusers' clause)
     split = [Plan("person", person=v, exclude=list(plan.exclude)) for v in victims]
     for unit in plan.units:
@@ -575,6 +598,36 @@ def _split_by_victim(analysis: Analysis, plan: Plan, persons: dict[int, set[str]
             if len(named) != 1 or part.person in named:
                 part.units.add(unit)
     return split
+
+
+def _split_by_age(analysis: Analysis, plan: Plan, words: dict[str, str]) -> list[Plan]:
+    """Two people told apart only by their ages ("двух молодых людей — 20-летнего студента и его приятеля,
+    22-летнего ...", "a 24-year-old citizen of Kyrgyzstan and a 29-year-old citizen of Uzbekistan") are two
+    victims: one incident each.  A sentence that gives one of the ages only is that person's; the others
+    are both.  Three or more ages are left together (a decoy's age, "posed as a 15-year-old")."""
+    if plan.group or plan.kind != "person":
+        return [plan]
+    unnamed = [a for a in analysis.ages if plan.keeps(analysis, a.start) and not age_owner(analysis, words, a.name)]
+    distinct = sorted({a.age for a in unnamed}, key=lambda value: min(a.start for a in unnamed if a.age == value))
+    if len(distinct) != 2 or any(a.joint for a in unnamed):
+        return [plan]  # "two men, aged 25 and 29": one group
+    parts = [
+        Plan(
+            "person",
+            person=plan.person if index == 0 else None,
+            exclude=list(plan.exclude),
+            only=plan.only,
+            main_victim=plan.main_victim and index == 0,
+            age=value,
+        )
+        for index, value in enumerate(distinct)
+    ]
+    for unit in plan.units:
+        here = {a.age for a in unnamed if analysis.unit_of(a.start) == unit}
+        for part in parts:
+            if len(here) != 1 or part.age in here:
+                part.units.add(unit)
+    return parts
 
 
 def _private_event(analysis: Analysis, plan: Plan) -> Plan | None:

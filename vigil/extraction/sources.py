@@ -279,12 +279,17 @@ def _media_names() -> frozenset[str]:
 
 # "Murad told IWPR", "рассказал «Холоду»": an outlet named right after "told" with no
 # descriptor ("told the Telegram channel X") is the outlet quoting its own interview.
+REPORTED_FIRST = re.compile(r"(?:об\s+этом|первы\w*|впервые|ранее)[^.!?]*сообщил[аио]?\s+[«\"“]?$", re.I)
 TOLD_DIRECTLY = re.compile(r"(?:\btold|рассказал[аи]?|сообщил[аи]?)\s+(?:the\s+)?[«\"“]?$", re.I)
 
 
 def _self_referring(text: str, mention: SourceMention) -> bool:
-    if mention.name in _media_names() and TOLD_DIRECTLY.search(text[max(0, mention.start - 25) : mention.start]):
-        return True
+    if (
+        mention.name in _media_names()
+        and TOLD_DIRECTLY.search(text[max(0, mention.start - 25) : mention.start])
+        and not REPORTED_FIRST.search(text[max(0, mention.start - 60) : mention.start])
+    ):
+        return True  # "told Mediazona": the outlet's own interview; «об этом первым сообщил «X»» cites X
     before = text[max(0, mention.start - 20) : mention.start].lower()
     after = text[mention.end : mention.end + 20].lower()
     phrases = _words("self_reference_ru")

@@ -34,3 +34,10 @@ def test_group_sizes_are_counted_in_words_and_digits() -> None:
 
 def test_an_age_in_brackets_after_a_name_is_found() -> None:
     assert ages("Police detained Ruslan (28) and Ислам (20 лет).") == [(28, "Ruslan"), (20, "Ислам")]
+
+
+def test_ages_listed_together_belong_to_one_group() -> None:
+    found = find_ages("Two men, aged 25 and 29, were taken to the station.")
+    assert [(a.age, a.joint) for a in found] == [(25, True), (29, True)]
+    assert [a.age for a in find_ages("Двое мужчин, 27 и 31 года, пришли на встречу.")] == [27, 31]
+    assert find_ages("Их приговорили к 10 и 12 годам, на 10 и 12 лет.") == []

@@ -180,3 +180,30 @@ def test_a_ban_dated_before_its_verb_is_not_the_event_date() -> None:
     )
     result = extract_report(text, reference_date=date(2025, 11, 28), lang="ru").as_dict()
     assert [i["date_start"] for i in result["incidents"]] == ["2025-11-23"]
+
+
+def test_a_pair_told_apart_by_age_gives_one_incident_each() -> None:
+    text = (
+        "Police in Nalchik detained two young men, a 20-year-old student and his 22-year-old flatmate, on 3 March. "
+        "Officers beat them at the district police department.\n\n"
+        "The 20-year-old was released the next morning."
+    )
+    found = incidents(text, date(2025, 3, 20))
+    assert sorted(i["victim_ages"][0] for i in found) == [20, 22]
+    assert all(i["victims"] == 1 and "beating_or_torture" in i["acts"] for i in found)
+
+
+def test_a_group_whose_ages_are_listed_together_stays_one_incident() -> None:
+    text = "On 14 February police in Bishkek detained two men, aged 25 and 29, at a party and beat them."
+    (found,) = incidents(text, date(2025, 3, 1))
+    assert found["victims"] == 2
+    assert sorted(found["victim_ages"]) == [25, 29]
+
+
+def test_a_body_handed_to_the_family_is_no_release() -> None:
+    text = (
+        "A 20-year-old man was detained by police in Gudermes on 2 October. "
+        "The body of the young man was handed over to his family two weeks later."
+    )
+    (found,) = incidents(text, date(2025, 10, 30))
+    assert "killed" in found["outcome"] and "released" not in found["outcome"]

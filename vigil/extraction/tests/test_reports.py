@@ -19,6 +19,15 @@ places, unknown groups as sources, threats explained by a finer act, first-perso
 digest sections, street and station names, the attackers' count).  Test (HELDOUT_22): 0.65 (0.52 with the
 code before the round).  All hundred and twelve: 0.85, with the eighty-two at 0.86.
 
+The round after it worked first on the failures of HELDOUT_22 and the hundred and twelve by category (outcome
+from the last thing said of the victim, a pair told apart by age split per victim, trigger families for
+photographing, relatives paying, bodies handed over, family abusers, border crossings), then took HELDOUT_23
+as development: 0.68 when it arrived (the same with the code before the round), 0.83 after the round's
+general changes (ages listed together as one group, title lines heading digest sections, a region narrowed to
+its one named city, the agent of the sentence before an act, outlets that reported first).  HELDOUT_22 went
+from 0.65 to 0.71.  Test (HELDOUT_24), scored once after the last change: 0.82.  All hundred and thirty-two:
+0.85, with the hundred and twelve at 0.85 (0.846 before the round) and the eighty-two at 0.86.
+
 The floors sit a little below the scores reached, so a change that makes extraction worse on
 unseen-style reports fails here.  Tune rules for causes a documenter would agree with, never for a
 sentence of these files.
@@ -29,14 +38,17 @@ from pathlib import Path
 from vigil.extraction.evaluation import Score, evaluate, format_table
 
 REPORTS = Path(__file__).resolve().parent / "reports"
-# All hundred and twelve reports (0.85 reached).
+# All hundred and thirty-two reports (0.85 reached).
 FLOOR = 0.83
 INCIDENT_FLOOR = 0.93
+# The first hundred and twelve (0.854 reached; 0.846 before the round with HELDOUT_23-24).
+HUNDRED_TWELVE_FLOOR = 0.84
+HUNDRED_TWELVE_INCIDENT_FLOOR = 0.93
 # The first eighty-two (0.86 reached; 0.83 before the round with HELDOUT_20-22).
-EIGHTY_TWO_FLOOR = 0.84
+EIGHTY_TWO_FLOOR = 0.85
 EIGHTY_TWO_INCIDENT_FLOOR = 0.94
-# The first seventy-two (0.85 reached).
-SEVENTY_TWO_FLOOR = 0.83
+# The first seventy-two (0.86 reached).
+SEVENTY_TWO_FLOOR = 0.84
 SEVENTY_TWO_INCIDENT_FLOOR = 0.93
 # The first sixty-two (0.85 reached).
 SIXTY_TWO_FLOOR = 0.83
@@ -150,16 +162,49 @@ HELDOUT_22 = {
     "moscow-extremism-ru",
 }
 
+# Development set of the round after (scored once on arrival, then worked on).
+HELDOUT_23 = {
+    "almaty-trans-woman-attack-en",
+    "caucasus-digest-october-ru",
+    "chechnya-adam-monologue-ru",
+    "kazakhstan-propaganda-bill-en",
+    "monitoring-digest-february-en",
+    "nalchik-trap-ru",
+    "pyatigorsk-tajik-expelled-ru",
+    "tashkent-metro-testimony-en",
+    "vladikavkaz-earrings-ru",
+    "yekaterinburg-dj-extremism-en",
+}
+# The test set of that round: scored once, after its last change.
+HELDOUT_24 = {
+    "bishkek-club-raid-ru",
+    "central-asia-digest-april-en",
+    "cherkessk-threat-verdict-ru",
+    "duma-fines-bill-none-ru",
+    "gudermes-honour-killing-en",
+    "makhachkala-bloggers-none-en",
+    "moscow-turkmen-deported-en",
+    "mozdok-conscript-testimony-en",
+    "nizhny-rainbow-flag-ru",
+    "spb-hunters-testimony-ru",
+}
+
 
 def test_the_held_out_reports_score_stays_above_the_floor() -> None:
     per, total = evaluate(REPORTS)
-    assert len(per) == 112, "a report or its gold file is missing"
+    assert len(per) == 132, "a report or its gold file is missing"
     assert total.overall_f1() >= FLOOR, format_table(per, total)
     assert total.sets["incidents"].prf()[2] >= INCIDENT_FLOOR, format_table(per, total)
+    hundred_twelve = Score()
     eighty_two = Score()
     for name, score in per.items():
+        if name in HELDOUT_23 | HELDOUT_24:
+            continue
+        hundred_twelve.merge(score)
         if name not in HELDOUT_20 | HELDOUT_21 | HELDOUT_22:
             eighty_two.merge(score)
+    assert hundred_twelve.overall_f1() >= HUNDRED_TWELVE_FLOOR, format_table(per, total)
+    assert hundred_twelve.sets["incidents"].prf()[2] >= HUNDRED_TWELVE_INCIDENT_FLOOR, format_table(per, total)
     assert eighty_two.overall_f1() >= EIGHTY_TWO_FLOOR, format_table(per, total)
     assert eighty_two.sets["incidents"].prf()[2] >= EIGHTY_TWO_INCIDENT_FLOOR, format_table(per, total)
     seventy_two = Score()
@@ -168,7 +213,7 @@ def test_the_held_out_reports_score_stays_above_the_floor() -> None:
     forty_two = Score()
     first = Score()
     for name, score in per.items():
-        if name in EIGHTH_ROUND | HELDOUT_20 | HELDOUT_21 | HELDOUT_22:
+        if name in EIGHTH_ROUND | HELDOUT_20 | HELDOUT_21 | HELDOUT_22 | HELDOUT_23 | HELDOUT_24:
             continue
         seventy_two.merge(score)
         if name in SEVENTH_ROUND:
