@@ -502,10 +502,11 @@ def _place(
         candidates = [m for m in analysis.dateline_places if m.place.kind in ("city", "region")]
         confidence = 0.3
     if candidates and all(m.place.kind == "region" for m in candidates):
-        # "у народа Кабардино-Балкарии" after "В Нальчике ...": the one city of that region the report names
+        # "у народа Кабардино-Балкарии" after "В Нальчике ...": the one city of that region the incident's own
+        # sentences name (a city named only for another incident says nothing of this one)
         inside = {
             m.place.code: m
-            for m in analysis.places
+            for m in _mine(analysis, plan, analysis.places)
             if m.place.kind == "city"
             and not m.adjectival
             and not any(s <= m.start < e for s, e in excluded)
