@@ -166,7 +166,7 @@ def create_sealed_demo_data(passphrase: str) -> None:
 
 
 def write_credentials(accounts: list[DemoAccount], extra_lines: list[str]) -> str:
-    lines = ["Vigil demo instance: invented data only. Log in at http://127.0.0.1:8000/", ""]
+    lines = ["Vigil demo instance: invented data only. Log in at the address that 'vigil serve' prints.", ""]
     for account in accounts:
         lines.append(
             f"  {account.username:<12} role {account.role.value:<12} password {account.password}"
